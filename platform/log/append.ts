@@ -1,0 +1,97 @@
+import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
+import { BODY_BUCKET, LogHeaders } from '../../schemas/streams.ts';
+import { githubSubject } from '../../schemas/subject.ts';
+
+/** One verified GitHub delivery, ready to be appended to the log. */
+export interface LogEntry {
+  event: string;
+  deliveryId: string;
+  /** The body exactly as received. */
+  body: Uint8Array;
+  owner: string | undefined;
+  repo: string | undefined;
+  receivedAt: Date;
+  /** GitHub headers to keep, under their stored names (see `GithubHeaders`). */
+  githubHeaders: Record<string, string>;
+}
+
+export interface AppendResult {
+  subject: string;
+  seq: number;
+  duplicate: boolean;
+  /** True when the body went to the object store because it exceeds max_payload. */
+  external: boolean;
+}
+
+/** Room left under max_payload for headers and protocol overhead. */
+const HEADER_ROOM = 8 * 1024;
+
+/**
+ * Appends verified deliveries to the `GITHUB` stream: subject by event/owner/repo, the
+ * delivery GUID as `Nats-Msg-Id` (exactly-once inside the dedupe window), CloudEvents
+ * binary-mode headers. A body too large for one message is stored whole in the object
+ * store first and referenced from the stream message, so nothing is truncated or dropped.
+ */
+export class LogAppender {
+  readonly #js: JetStreamClient;
+  readonly #nc: NatsConnection;
+  readonly #timeoutMs: number;
+  #objects: Promise<ObjectStore> | undefined;
+
+  constructor(nc: NatsConnection, opts: { timeoutMs: number }) {
+    this.#nc = nc;
+    this.#js = jetstream(nc, { timeout: opts.timeoutMs });
+    this.#timeoutMs = opts.timeoutMs;
+  }
+
+  async append(entry: LogEntry): Promise<AppendResult> {
+    const subject = githubSubject(entry.event, entry.owner, entry.repo);
+    const h = headers();
+    for (const [k, v] of Object.entries(entry.githubHeaders)) h.set(k, v);
+    const time = entry.receivedAt.toISOString();
+    h.set(LogHeaders.receivedAt, time);
+    h.set(LogHeaders.ceSpecVersion, '1.0');
+    h.set(LogHeaders.ceId, entry.deliveryId);
+    h.set(LogHeaders.ceType, `com.github.${entry.event}`);
+    h.set(LogHeaders.ceSource, ceSource(entry.owner, entry.repo));
+    h.set(LogHeaders.ceTime, time);
+    h.set(LogHeaders.ceDataContentType, 'application/json');
+
+    let data = entry.body;
+    const external = entry.body.byteLength + HEADER_ROOM > this.#nc.info!.max_payload;
+    if (external) {
+      const store = await this.#objectStore();
+      await store.putBlob({ name: entry.deliveryId }, entry.body, { timeout: this.#timeoutMs });
+      h.set(LogHeaders.bodyRef, entry.deliveryId);
+      h.set(LogHeaders.bodySize, String(entry.body.byteLength));
+      data = new Uint8Array(0);
+    }
+    const ack = await this.#js.publish(subject, data, {
+      msgID: entry.deliveryId,
+      headers: h,
+      timeout: this.#timeoutMs,
+    });
+    return { subject, seq: ack.seq, duplicate: ack.duplicate, external };
+  }
+
+  #objectStore(): Promise<ObjectStore> {
+    this.#objects ??= openBodyStore(this.#js).catch((err: unknown) => {
+      this.#objects = undefined;
+      throw err;
+    });
+    return this.#objects;
+  }
+}
+
+/** Opens (creating if needed) the bucket that holds bodies above max_payload. */
+export function openBodyStore(js: JetStreamClient): Promise<ObjectStore> {
+  return new Objm(js).create(BODY_BUCKET, { storage: StorageType.File });
+}
+
+function ceSource(owner: string | undefined, repo: string | undefined): string {
+  if (owner && repo) return `https://github.com/${owner}/${repo}`;
+  if (owner) return `https://github.com/${owner}`;
+  return 'https://github.com';
+}

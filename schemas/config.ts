@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { DEFAULT_DUPLICATE_WINDOW_MS, GITHUB_MAX_BODY_BYTES } from './streams.ts';
+
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegInt = z.coerce.number().int().nonnegative();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** JSON object in an env var, e.g. `{"octo/hello":"s3cret"}`. */
+const jsonRecord = z.string().transform((s, ctx) => {
+  try {
+    return z.record(z.string(), z.string()).parse(JSON.parse(s));
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object of strings' });
+    return z.NEVER;
+  }
+});
+
+/**
+ * Every environment variable TeamPulse reads, with its default. Parsed once at start-up
+ * (`platform/config.ts`); nothing else reads `process.env`.
+ */
+export const EnvSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  MONGO_URL: z.string().default('mongodb://127.0.0.1:27017/'),
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('teampulse'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+
+  // The log.
+  STREAM_MAX_AGE_SECONDS: nonNegInt.default(0),
+  STREAM_MAX_BYTES: z.coerce.number().int().min(-1).default(-1),
+  STREAM_DUPLICATE_WINDOW_SECONDS: positiveInt.default(DEFAULT_DUPLICATE_WINDOW_MS / 1000),
+  STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  UPDATES_MAX_AGE_SECONDS: positiveInt.default(24 * 3600),
+  UPDATES_MAX_MSGS: z.coerce.number().int().min(-1).default(100_000),
+
+  // Ingest.
+  INGEST_HOST: z.string().default('127.0.0.1'),
+  INGEST_PORT: port.default(3000),
+  GITHUB_WEBHOOK_SECRET: list.optional(),
+  /** Per-repository secrets, `{"owner/repo": "secret"}`; they replace the global ones for that repo. */
+  GITHUB_REPO_SECRETS: jsonRecord.optional(),
+  /** File of per-repository secrets (same JSON shape), written by `teampulse secrets set`. */
+  GITHUB_REPO_SECRETS_FILE: z.string().optional(),
+  INGEST_MAX_BODY_BYTES: positiveInt.max(GITHUB_MAX_BODY_BYTES).default(GITHUB_MAX_BODY_BYTES),
+  INGEST_APPEND_TIMEOUT_MS: positiveInt.default(5000),
+  INGEST_MAX_INFLIGHT: positiveInt.default(512),
+
+  // Projector.
+  PROJECTOR_PORT: port.default(3002),
+  PROJECTOR_BATCH_SIZE: positiveInt.max(1000).default(200),
+  PROJECTOR_BATCH_WAIT_MS: positiveInt.default(50),
+  PROJECTOR_MAX_DELIVER: positiveInt.default(3),
+  PROJECTOR_BACKOFF_MS: z
+    .string()
+    .default('1000,5000')
+    .transform((s) => s.split(',').map(Number))
+    .pipe(z.array(z.number().int().positive())),
+  PROJECTOR_ACK_WAIT_MS: positiveInt.default(30_000),
+  /** `org:<id>` owner → org mappings, `{"octocat":"acme"}`. */
+  ORG_MAPPINGS: jsonRecord.optional(),
+  REDIS_KEY_TTL_DAYS: positiveInt.default(400),
+
+  // Gateway.
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(3001),
+  /** HS256 secrets, comma-separated; the first signs, all verify (rotation). */
+  GATEWAY_JWT_SECRETS: list.optional(),
+  GATEWAY_JWT_AUDIENCE: z.string().default('teampulse-dashboard'),
+  GATEWAY_JWT_ISSUER: z.string().default('teampulse'),
+  GATEWAY_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
+  GATEWAY_IDLE_TIMEOUT_S: positiveInt.default(60),
+  GATEWAY_MAX_RANGE_DAYS: positiveInt.default(366),
+
+  TEAMPULSE_DATA_DIR: z.string().default('.data'),
+  TEAMPULSE_DEV: bool.default(false),
+});
+export type Env = z.infer<typeof EnvSchema>;

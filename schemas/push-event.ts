@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** The fields of a repository we read from any event. */
+export const RepositoryRef = z.object({
+  id: z.number().int(),
+  name: z.string().min(1),
+  full_name: z.string().min(1).optional(),
+  owner: z.object({ login: z.string().min(1).optional(), name: z.string().min(1).optional() }).loose(),
+}).loose();
+export type RepositoryRef = z.infer<typeof RepositoryRef>;
+
+/** The minimum any event must carry for ingest to route it. */
+export const RoutableEvent = z
+  .object({
+    repository: RepositoryRef.optional(),
+    organization: z.object({ login: z.string().min(1) }).loose().optional(),
+  })
+  .loose();
+export type RoutableEvent = z.infer<typeof RoutableEvent>;
+
+const Paths = z.array(z.string()).default([]);
+
+/** One commit of a push, as GitHub sends it (the fields the projections use). */
+export const PushCommit = z
+  .object({
+    id: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'commit id must be a hex sha'),
+    distinct: z.boolean().default(true),
+    message: z.string(),
+    timestamp: z.iso.datetime({ offset: true }),
+    author: z
+      .object({
+        name: z.string().optional(),
+        email: z.string().optional(),
+        username: z.string().min(1).optional(),
+      })
+      .loose(),
+    added: Paths,
+    removed: Paths,
+    modified: Paths,
+  })
+  .loose();
+export type PushCommit = z.infer<typeof PushCommit>;
+
+/** A `push` webhook payload (the fields the projections use). */
+export const PushEvent = z
+  .object({
+    ref: z.string(),
+    after: z.string().optional(),
+    repository: RepositoryRef,
+    commits: z.array(PushCommit).max(2048),
+  })
+  .loose();
+export type PushEvent = z.infer<typeof PushEvent>;
