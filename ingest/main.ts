@@ -1,0 +1,91 @@
+import { fileURLToPath } from 'node:url';
+import uWS from 'uWebSockets.js';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Streams } from '../schemas/streams.ts';
+import { loadConfig, required, type Config } from '../platform/config.ts';
+import { createLogger, type Logger } from '../platform/logger.ts';
+import { connectNats, type NatsConnection } from '../platform/nats.ts';
+import { ensureStreams } from '../platform/streams.ts';
+import { createRegistry } from '../platform/metrics.ts';
+import { LogAppender } from '../platform/log/append.ts';
+import { mountOps } from '../platform/http/ops.ts';
+import { Reply } from '../platform/http/reply.ts';
+import { HttpError } from '../platform/http/http-error.ts';
+import { listen } from '../platform/http/listen.ts';
+import { ingestMetrics } from './metrics.ts';
+import { createSecretResolver, readRepoSecretsFile } from './secrets.ts';
+import { webhookRoute } from './webhook-route.ts';
+
+export interface IngestHandle {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts ingest: ensures the log stream, then serves the webhook route and the ops endpoints. */
+export async function startIngest(cfg: Config, opts: { logger?: Logger; nc?: NatsConnection } = {}): Promise<IngestHandle> {
+  const logger = opts.logger ?? createLogger({ level: cfg.LOG_LEVEL, role: 'ingest' });
+  const globalSecrets = required(cfg.GITHUB_WEBHOOK_SECRET, 'GITHUB_WEBHOOK_SECRET', 'ingest verifies every delivery');
+  const secrets = createSecretResolver(
+    globalSecrets,
+    cfg.GITHUB_REPO_SECRETS_FILE ? readRepoSecretsFile(cfg.GITHUB_REPO_SECRETS_FILE) : {},
+    cfg.GITHUB_REPO_SECRETS ?? {},
+  );
+  const nc = opts.nc ?? (await connectNats(cfg.NATS_URL, 'teampulse-ingest'));
+  const jsm = await jetstreamManager(nc);
+  await ensureStreams(jsm, cfg, [Streams.github.name]);
+
+  const registry = createRegistry('ingest');
+  const app = uWS.App();
+  app.post(
+    '/api/v1/webhooks/github',
+    webhookRoute({
+      appender: new LogAppender(nc, { timeoutMs: cfg.INGEST_APPEND_TIMEOUT_MS }),
+      secrets,
+      logger,
+      metrics: ingestMetrics(registry),
+      maxBodyBytes: cfg.INGEST_MAX_BODY_BYTES,
+      maxInflight: cfg.INGEST_MAX_INFLIGHT,
+    }),
+  );
+  mountOps(app, {
+    registry,
+    readiness: async () => {
+      if (nc.isClosed()) return ['nats: connection closed'];
+      try {
+        await jsm.streams.info(Streams.github.name);
+        return [];
+      } catch (err) {
+        return [`nats: stream ${Streams.github.name} not reachable (${(err as Error).message})`];
+      }
+    },
+  });
+  app.any('/*', (res) => {
+    new Reply(res).error(new HttpError(404, 'not_found', 'no such route'));
+  });
+  const server = await listen(app, cfg.INGEST_HOST, cfg.INGEST_PORT);
+  logger.info({ port: server.port, host: cfg.INGEST_HOST }, 'ingest listening');
+  return {
+    port: server.port,
+    async stop() {
+      server.close();
+      if (!opts.nc) await nc.drain();
+    },
+  };
+}
+
+/** Runs ingest alone: `tsx ingest/main.ts`. */
+async function main(): Promise<void> {
+  let cfg: Config;
+  try {
+    cfg = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const handle = await startIngest(cfg);
+  const stop = () => void handle.stop().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

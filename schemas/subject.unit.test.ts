@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeToken,
+  encodeToken,
+  githubSubject,
+  parseGithubSubject,
+  updatesSubject,
+} from './subject.ts';
+
+describe('subject', () => {
+  it('subject - lower-cases owner and repo and keeps plain names as they are', () => {
+    expect(githubSubject('push', 'Octo-Org', 'Hello_World')).toBe('github.push.octo-org.hello_world');
+  });
+
+  it('subject - percent-encodes dots so socket.io stays one token', () => {
+    expect(githubSubject('push', 'socketio', 'socket.io')).toBe('github.push.socketio.socket%2Eio');
+  });
+
+  it('subject - encodes every character a NATS token cannot hold, and % itself', () => {
+    expect(encodeToken('a.b*c>d e\tf%g')).toBe('a%2Eb%2Ac%3Ed%20e%09f%25g');
+  });
+
+  it('subject - round-trips odd names exactly', () => {
+    const names = ['socket.io', '.github', 'a..b', '%2E', '100%', 'x y', 'ünïcødé', '*', '>', 'a.b.c.d'];
+    for (const name of names) {
+      const subject = githubSubject('pull_request', 'owner.with.dots', name);
+      expect(subject.split('.')).toHaveLength(4);
+      const back = parseGithubSubject(subject);
+      expect(back).toEqual({ event: 'pull_request', owner: 'owner.with.dots', repo: name.toLowerCase() });
+    }
+  });
+
+  it('subject - different names never share a token (no collisions)', () => {
+    const names = ['a.b', 'a%2Eb', 'a%2eb', 'a b', 'a%20b', 'a_b', 'a-b'];
+    const tokens = new Set(names.map(encodeToken));
+    expect(tokens.size).toBe(names.length);
+    for (const n of names) expect(decodeToken(encodeToken(n))).toBe(n);
+  });
+
+  it('subject - events without a repository get the ~ token, and parse back without one', () => {
+    const s = githubSubject('installation', undefined, undefined);
+    expect(s).toBe('github.installation.~.~');
+    expect(parseGithubSubject(s)).toEqual({ event: 'installation' });
+  });
+
+  it('subject - updates subjects encode org and repo ids', () => {
+    expect(updatesSubject('acme.inc', '42')).toBe('teampulse.updates.acme%2Einc.42');
+  });
+
+  it('subject - rejects what is not a log subject, and empty tokens', () => {
+    expect(() => parseGithubSubject('updates.x.y.z')).toThrow(/not a log subject/);
+    expect(() => encodeToken('')).toThrow(/empty/);
+  });
+});
