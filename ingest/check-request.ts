@@ -14,7 +14,8 @@ export function checkRequest(meta: RequestMeta, maxBytes: number): void {
     'x-github-event': meta.event || undefined,
     'x-github-delivery': meta.delivery || undefined,
   });
-  if (!headers.success) throw IngestErrors.badHeader(headers.error.issues.map((i) => i.message).join('; '));
+  if (!headers.success)
+    throw IngestErrors.badHeader(headers.error.issues.map((i) => i.message).join('; '));
   if (!meta.signature) throw IngestErrors.missingSignature();
   if (!SIGNATURE_PATTERN.test(meta.signature)) throw IngestErrors.malformedSignature();
   if (meta.contentLength !== undefined && !(meta.contentLength >= 0)) {

@@ -28,7 +28,10 @@ describe('check-request', () => {
   });
 
   it('check-request - not JSON gets 415', () => {
-    expect(answer({ contentType: 'application/x-www-form-urlencoded' })).toEqual({ status: 415, code: 'unsupported_media_type' });
+    expect(answer({ contentType: 'application/x-www-form-urlencoded' })).toEqual({
+      status: 415,
+      code: 'unsupported_media_type',
+    });
     expect(answer({ contentType: '' })).toEqual({ status: 415, code: 'unsupported_media_type' });
   });
 
@@ -41,8 +44,14 @@ describe('check-request', () => {
 
   it('check-request - missing, malformed and wrong-algorithm signatures get 401', () => {
     expect(answer({ signature: '' })).toEqual({ status: 401, code: 'signature_missing' });
-    expect(answer({ signature: 'sha1=' + 'a'.repeat(40) })).toEqual({ status: 401, code: 'signature_malformed' });
-    expect(answer({ signature: 'sha256=xyz' })).toEqual({ status: 401, code: 'signature_malformed' });
+    expect(answer({ signature: 'sha1=' + 'a'.repeat(40) })).toEqual({
+      status: 401,
+      code: 'signature_malformed',
+    });
+    expect(answer({ signature: 'sha256=xyz' })).toEqual({
+      status: 401,
+      code: 'signature_malformed',
+    });
   });
 
   it('check-request - a declared length over the cap gets 413 before any body is read', () => {

@@ -22,9 +22,16 @@ export interface IngestHandle {
 }
 
 /** Starts ingest: ensures the log stream, then serves the webhook route and the ops endpoints. */
-export async function startIngest(cfg: Config, opts: { logger?: Logger; nc?: NatsConnection } = {}): Promise<IngestHandle> {
+export async function startIngest(
+  cfg: Config,
+  opts: { logger?: Logger; nc?: NatsConnection } = {},
+): Promise<IngestHandle> {
   const logger = opts.logger ?? createLogger({ level: cfg.LOG_LEVEL, role: 'ingest' });
-  const globalSecrets = required(cfg.GITHUB_WEBHOOK_SECRET, 'GITHUB_WEBHOOK_SECRET', 'ingest verifies every delivery');
+  const globalSecrets = required(
+    cfg.GITHUB_WEBHOOK_SECRET,
+    'GITHUB_WEBHOOK_SECRET',
+    'ingest verifies every delivery',
+  );
   const secrets = createSecretResolver(
     globalSecrets,
     cfg.GITHUB_REPO_SECRETS_FILE ? readRepoSecretsFile(cfg.GITHUB_REPO_SECRETS_FILE) : {},

@@ -22,7 +22,9 @@ export function readRepoSecretsFile(path: string): Record<string, string[]> {
       Object.entries(parsed).map(([k, v]) => [k, Array.isArray(v) ? v : v.split(',')]),
     );
   } catch (err) {
-    throw new ConfigError(`invalid configuration: GITHUB_REPO_SECRETS_FILE: ${path} is not a JSON object of secrets (${String(err)})`);
+    throw new ConfigError(
+      `invalid configuration: GITHUB_REPO_SECRETS_FILE: ${path} is not a JSON object of secrets (${String(err)})`,
+    );
   }
 }
 
@@ -34,7 +36,9 @@ export function createSecretResolver(
   const repo = new Map<string, string[]>();
   for (const map of repoMaps) {
     for (const [name, value] of Object.entries(map)) {
-      const list = (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter(Boolean);
+      const list = (Array.isArray(value) ? value : value.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (list.length > 0) repo.set(name.toLowerCase(), list);
     }
   }

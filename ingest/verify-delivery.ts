@@ -41,7 +41,9 @@ export async function verifyDelivery(
   const routed = RoutableEvent.safeParse(json);
   if (!routed.success) {
     if (!globalOk) throw IngestErrors.badSignature();
-    throw IngestErrors.unroutable(routed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw IngestErrors.unroutable(
+      routed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   }
   const repo = routed.data.repository;
   const owner = repo?.owner.login ?? repo?.owner.name ?? routed.data.organization?.login;

@@ -17,7 +17,9 @@ describe('verify', () => {
 
   it('verify - rejects a wrong secret, a wrong algorithm and a malformed signature', async () => {
     expect(await verifySignature(BODY, SIGNATURE, ['another secret'])).toBe(false);
-    expect(await verifySignature(BODY, SIGNATURE.replace('sha256=', 'sha1='), [SECRET])).toBe(false);
+    expect(await verifySignature(BODY, SIGNATURE.replace('sha256=', 'sha1='), [SECRET])).toBe(
+      false,
+    );
     expect(await verifySignature(BODY, SIGNATURE.toUpperCase(), [SECRET])).toBe(false);
     expect(await verifySignature(BODY, SIGNATURE.slice(0, -2), [SECRET])).toBe(false);
     expect(await verifySignature(BODY, '', [SECRET])).toBe(false);

@@ -29,7 +29,10 @@ export function webhookRoute(deps: WebhookRouteDeps) {
   return (res: HttpResponse, req: HttpRequest): void => {
     const reply = new Reply(res);
     const meta = readRequestMeta(req);
-    const log = deps.logger.child({ delivery: meta.delivery || undefined, event: meta.event || undefined });
+    const log = deps.logger.child({
+      delivery: meta.delivery || undefined,
+      event: meta.event || undefined,
+    });
     const finish = (status: number) => {
       deps.metrics.requests.inc({ status: String(status), event: meta.event || 'none' });
     };
@@ -69,7 +72,8 @@ export function webhookRoute(deps: WebhookRouteDeps) {
       .catch((err: unknown) => {
         const status = reply.error(err, err instanceof HttpError && err.status === 413);
         finish(status);
-        if (status >= 500) log.error({ err: (err as Error).cause ?? err, status }, 'delivery not appended');
+        if (status >= 500)
+          log.error({ err: (err as Error).cause ?? err, status }, 'delivery not appended');
         else log.info({ status, code: (err as HttpError).code }, 'delivery rejected');
       })
       .finally(() => {

@@ -7,7 +7,10 @@ export type Config = Env;
  * Parses the environment once. Throws a {@link ConfigError} whose single-line message names
  * every wrong variable, e.g. `INGEST_PORT: Too big: expected number to be <=65535`.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Env, string>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof Env, string>> = {},
+): Config {
   const source: Record<string, string | undefined> = {};
   for (const key of Object.keys(EnvSchema.shape)) {
     const value = overrides[key as keyof Env] ?? env[key];

@@ -11,7 +11,10 @@ describe('config', () => {
   });
 
   it('config - lists are split on commas', () => {
-    expect(loadConfig({ GITHUB_WEBHOOK_SECRET: 'new, old' }).GITHUB_WEBHOOK_SECRET).toEqual(['new', 'old']);
+    expect(loadConfig({ GITHUB_WEBHOOK_SECRET: 'new, old' }).GITHUB_WEBHOOK_SECRET).toEqual([
+      'new',
+      'old',
+    ]);
   });
 
   it('config - every wrong variable is named in one line', () => {
@@ -28,8 +31,8 @@ describe('config', () => {
   });
 
   it('config - a required variable without a value is named with the reason', () => {
-    expect(() => required(undefined, 'GITHUB_WEBHOOK_SECRET', 'ingest verifies every delivery')).toThrow(
-      /GITHUB_WEBHOOK_SECRET: required \(ingest verifies every delivery\)/,
-    );
+    expect(() =>
+      required(undefined, 'GITHUB_WEBHOOK_SECRET', 'ingest verifies every delivery'),
+    ).toThrow(/GITHUB_WEBHOOK_SECRET: required \(ingest verifies every delivery\)/);
   });
 });

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -6,8 +6,11 @@ export type { Logger };
  * The one logger factory. Secrets never reach a log line: the fields that could carry one
  * are redacted, and code logs delivery ids, never bodies or signatures.
  */
-export function createLogger(opts: { level: string; role: string }): Logger {
-  return pino({
+export function createLogger(
+  opts: { level: string; role: string },
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level: opts.level,
     base: { role: opts.role },
     redact: {
@@ -23,5 +26,6 @@ export function createLogger(opts: { level: string; role: string }): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

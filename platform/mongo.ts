@@ -33,6 +33,9 @@ export async function ensureReadModelIndexes(db: Db, suffix = ''): Promise<void>
       { orgId: 1, repoId: 1, metricName: 1, timeframeStart: 1 },
       { unique: true, name: 'natural_key' },
     ),
-    snapshots.createIndex({ orgId: 1, metricName: 1, timeframeStart: 1 }, { name: 'org_metric_time' }),
+    snapshots.createIndex(
+      { orgId: 1, metricName: 1, timeframeStart: 1 },
+      { name: 'org_metric_time' },
+    ),
   ]);
 }

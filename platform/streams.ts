@@ -13,7 +13,8 @@ import { StreamConfigConflictError } from './errors.ts';
 
 const NS_PER_S = 1_000_000_000;
 
-type Wanted = Pick<StreamConfig, 'name' | 'subjects' | 'storage' | 'retention'> & Partial<StreamConfig>;
+type Wanted = Pick<StreamConfig, 'name' | 'subjects' | 'storage' | 'retention'> &
+  Partial<StreamConfig>;
 
 /** The streams TeamPulse needs, from config. Pure: used by setup and by tests. */
 export function wantedStreams(cfg: Config): Wanted[] {
@@ -78,14 +79,19 @@ export function streamDifferences(existing: StreamConfig, wanted: Wanted): strin
  * as it is (so a second start changes nothing); one with different settings is reported with
  * {@link StreamConfigConflictError}, never silently overwritten.
  */
-export async function ensureStreams(jsm: JetStreamManager, cfg: Config, which?: string[]): Promise<void> {
+export async function ensureStreams(
+  jsm: JetStreamManager,
+  cfg: Config,
+  which?: string[],
+): Promise<void> {
   for (const wanted of wantedStreams(cfg)) {
     if (which && !which.includes(wanted.name)) continue;
     let existing: StreamConfig | undefined;
     try {
       existing = (await jsm.streams.info(wanted.name)).config;
     } catch (err) {
-      if (!(err instanceof JetStreamApiError) || err.code !== JetStreamApiCodes.StreamNotFound) throw err;
+      if (!(err instanceof JetStreamApiError) || err.code !== JetStreamApiCodes.StreamNotFound)
+        throw err;
     }
     if (!existing) {
       await jsm.streams.add(wanted);

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { DEFAULT_DUPLICATE_WINDOW_MS, GITHUB_MAX_BODY_BYTES } from './streams.ts';
 
-const list = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegInt = z.coerce.number().int().nonnegative();
@@ -28,7 +31,10 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   MONGO_URL: z.string().default('mongodb://127.0.0.1:27017/'),
-  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('teampulse'),
+  MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/)
+    .default('teampulse'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
 
   // The log.
@@ -52,7 +58,10 @@ export const EnvSchema = z.object({
   INGEST_MAX_INFLIGHT: positiveInt.default(512),
 
   // Projector.
+  PROJECTOR_HOST: z.string().default('127.0.0.1'),
   PROJECTOR_PORT: port.default(3002),
+  /** How long MongoDB/Redis may be down before the projector pauses (stops fetching, not ready). */
+  PROJECTOR_TRANSIENT_BUDGET_MS: positiveInt.default(10_000),
   PROJECTOR_BATCH_SIZE: positiveInt.max(1000).default(200),
   PROJECTOR_BATCH_WAIT_MS: positiveInt.default(50),
   PROJECTOR_MAX_DELIVER: positiveInt.default(3),
@@ -76,6 +85,12 @@ export const EnvSchema = z.object({
   GATEWAY_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
   GATEWAY_IDLE_TIMEOUT_S: positiveInt.default(60),
   GATEWAY_MAX_RANGE_DAYS: positiveInt.default(366),
+  /** A resume that would replay more frames than this gets `resync` instead (refetch is cheaper). */
+  GATEWAY_MAX_RESUME_FRAMES: positiveInt.default(10_000),
+  /** Resumes read from the stream at most this many at a time per process (the rest wait their turn). */
+  GATEWAY_MAX_CONCURRENT_RESUMES: positiveInt.default(32),
+  /** Largest client → server WebSocket message; clients only send small control messages. */
+  GATEWAY_MAX_CLIENT_MESSAGE_BYTES: positiveInt.default(4096),
 
   TEAMPULSE_DATA_DIR: z.string().default('.data'),
   TEAMPULSE_DEV: bool.default(false),

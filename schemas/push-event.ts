@@ -1,21 +1,22 @@
 import { z } from 'zod';
 
-/** The fields of a repository we read from any event. */
+/**
+ * The fields of a repository we read from any event. Not `.loose()`: zod then reads only
+ * these fields instead of copying the ~80 others on every delivery.
+ */
 export const RepositoryRef = z.object({
   id: z.number().int(),
   name: z.string().min(1),
   full_name: z.string().min(1).optional(),
-  owner: z.object({ login: z.string().min(1).optional(), name: z.string().min(1).optional() }).loose(),
-}).loose();
+  owner: z.object({ login: z.string().min(1).optional(), name: z.string().min(1).optional() }),
+});
 export type RepositoryRef = z.infer<typeof RepositoryRef>;
 
 /** The minimum any event must carry for ingest to route it. */
-export const RoutableEvent = z
-  .object({
-    repository: RepositoryRef.optional(),
-    organization: z.object({ login: z.string().min(1) }).loose().optional(),
-  })
-  .loose();
+export const RoutableEvent = z.object({
+  repository: RepositoryRef.optional(),
+  organization: z.object({ login: z.string().min(1) }).optional(),
+});
 export type RoutableEvent = z.infer<typeof RoutableEvent>;
 
 const Paths = z.array(z.string()).default([]);

@@ -29,16 +29,25 @@ export function decodeToken(token: string): string {
 }
 
 /** The log subject for a GitHub event; owner and repo are lower-cased first. */
-export function githubSubject(event: string, owner: string | undefined, repo: string | undefined): string {
+export function githubSubject(
+  event: string,
+  owner: string | undefined,
+  repo: string | undefined,
+): string {
   const o = owner ? encodeToken(owner.toLowerCase()) : NO_REPO_TOKEN;
   const r = repo ? encodeToken(repo.toLowerCase()) : NO_REPO_TOKEN;
   return `github.${encodeToken(event)}.${o}.${r}`;
 }
 
 /** Parses a log subject back into its parts (`undefined` owner/repo for {@link NO_REPO_TOKEN}). */
-export function parseGithubSubject(subject: string): { event: string; owner?: string; repo?: string } {
+export function parseGithubSubject(subject: string): {
+  event: string;
+  owner?: string;
+  repo?: string;
+} {
   const parts = subject.split('.');
-  if (parts.length !== 4 || parts[0] !== 'github') throw new RangeError(`not a log subject: ${subject}`);
+  if (parts.length !== 4 || parts[0] !== 'github')
+    throw new RangeError(`not a log subject: ${subject}`);
   const [, event, owner, repo] = parts as [string, string, string, string];
   return {
     event: decodeToken(event),

@@ -9,7 +9,9 @@ import {
 
 describe('subject', () => {
   it('subject - lower-cases owner and repo and keeps plain names as they are', () => {
-    expect(githubSubject('push', 'Octo-Org', 'Hello_World')).toBe('github.push.octo-org.hello_world');
+    expect(githubSubject('push', 'Octo-Org', 'Hello_World')).toBe(
+      'github.push.octo-org.hello_world',
+    );
   });
 
   it('subject - percent-encodes dots so socket.io stays one token', () => {
@@ -21,12 +23,27 @@ describe('subject', () => {
   });
 
   it('subject - round-trips odd names exactly', () => {
-    const names = ['socket.io', '.github', 'a..b', '%2E', '100%', 'x y', 'ünïcødé', '*', '>', 'a.b.c.d'];
+    const names = [
+      'socket.io',
+      '.github',
+      'a..b',
+      '%2E',
+      '100%',
+      'x y',
+      'ünïcødé',
+      '*',
+      '>',
+      'a.b.c.d',
+    ];
     for (const name of names) {
       const subject = githubSubject('pull_request', 'owner.with.dots', name);
       expect(subject.split('.')).toHaveLength(4);
       const back = parseGithubSubject(subject);
-      expect(back).toEqual({ event: 'pull_request', owner: 'owner.with.dots', repo: name.toLowerCase() });
+      expect(back).toEqual({
+        event: 'pull_request',
+        owner: 'owner.with.dots',
+        repo: name.toLowerCase(),
+      });
     }
   });
 

@@ -7,7 +7,11 @@ import { HttpError } from './http-error.ts';
  * copied before the callback returns). Over the limit it rejects at once with a 413
  * without reading further; the caller answers and closes the connection.
  */
-export function readBody(res: HttpResponse, limit: number, contentLength: number | undefined): Promise<Buffer> {
+export function readBody(
+  res: HttpResponse,
+  limit: number,
+  contentLength: number | undefined,
+): Promise<Buffer> {
   if (contentLength !== undefined && contentLength > limit) {
     return Promise.reject(tooLarge(limit));
   }
@@ -24,7 +28,9 @@ export function readBody(res: HttpResponse, limit: number, contentLength: number
         return;
       }
       if (length + view.byteLength > buf.length) {
-        const grown = Buffer.allocUnsafe(Math.min(limit, Math.max(buf.length * 2, length + view.byteLength)));
+        const grown = Buffer.allocUnsafe(
+          Math.min(limit, Math.max(buf.length * 2, length + view.byteLength)),
+        );
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }

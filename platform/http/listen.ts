@@ -13,7 +13,10 @@ export function listen(app: TemplatedApp, host: string, port: number): Promise<L
         reject(new Error(`cannot listen on ${host}:${port}`));
         return;
       }
-      resolve({ port: uWS.us_socket_local_port(socket), close: () => uWS.us_listen_socket_close(socket) });
+      resolve({
+        port: uWS.us_socket_local_port(socket),
+        close: () => uWS.us_listen_socket_close(socket),
+      });
     });
   });
 }

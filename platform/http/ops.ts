@@ -16,7 +16,8 @@ export function mountOps(app: TemplatedApp, opts: OpsOptions): void {
   app.get('/readyz', (res) => {
     const reply = new Reply(res);
     opts.readiness().then(
-      (problems) => reply.json(problems.length === 0 ? 200 : 503, { ready: problems.length === 0, problems }),
+      (problems) =>
+        reply.json(problems.length === 0 ? 200 : 503, { ready: problems.length === 0, problems }),
       (err: unknown) => reply.json(503, { ready: false, problems: [String(err)] }),
     );
   });

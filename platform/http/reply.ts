@@ -21,7 +21,12 @@ export class Reply {
   }
 
   /** Sends any body; does nothing when the client already went away. */
-  send(status: number, body: string | Buffer, headers: Record<string, string>, close = false): void {
+  send(
+    status: number,
+    body: string | Buffer,
+    headers: Record<string, string>,
+    close = false,
+  ): void {
     if (this.aborted || this.done) return;
     this.done = true;
     this.res.cork(() => {

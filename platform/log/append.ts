@@ -39,6 +39,7 @@ export class LogAppender {
   readonly #nc: NatsConnection;
   readonly #timeoutMs: number;
   #objects: Promise<ObjectStore> | undefined;
+  #pending: (() => Promise<void>)[] = [];
 
   constructor(nc: NatsConnection, opts: { timeoutMs: number }) {
     this.#nc = nc;
@@ -68,12 +69,32 @@ export class LogAppender {
       h.set(LogHeaders.bodySize, String(entry.body.byteLength));
       data = new Uint8Array(0);
     }
-    const ack = await this.#js.publish(subject, data, {
-      msgID: entry.deliveryId,
-      headers: h,
-      timeout: this.#timeoutMs,
-    });
+    const ack = await this.#batched(() =>
+      this.#js.publish(subject, data, {
+        msgID: entry.deliveryId,
+        headers: h,
+        timeout: this.#timeoutMs,
+      }),
+    );
     return { subject, seq: ack.seq, duplicate: ack.duplicate, external };
+  }
+
+  /**
+   * Runs publishes that arrive in the same event-loop turn together. Each uWS request
+   * callback drains its own microtasks, so without this every publish would be flushed to
+   * the socket alone; batched, one write carries them all.
+   */
+  #batched<T>(publish: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push(() => publish().then(resolve, reject));
+      if (this.#pending.length === 1) {
+        setImmediate(() => {
+          const batch = this.#pending;
+          this.#pending = [];
+          for (const run of batch) void run();
+        });
+      }
+    });
   }
 
   #objectStore(): Promise<ObjectStore> {

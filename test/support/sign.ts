@@ -1,9 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { signBody } from '../../cli/sign.ts';
 
-/** `sha256=<hex>` HMAC of a body, as GitHub signs it. */
-export function signBody(secret: string, body: string | Uint8Array): string {
-  return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
-}
+export { signBody };
 
 export interface DeliveryOptions {
   event?: string;
@@ -27,8 +24,13 @@ export async function postWebhook(
     'user-agent': 'GitHub-Hookshot/test',
     ...opts.headers,
   };
-  if (opts.signature !== null) h['x-hub-signature-256'] = opts.signature ?? signBody(opts.secret ?? 'test-secret', body);
-  const res = await fetch(`${baseUrl}/api/v1/webhooks/github`, { method: 'POST', headers: h, body });
+  if (opts.signature !== null)
+    h['x-hub-signature-256'] = opts.signature ?? signBody(opts.secret ?? 'test-secret', body);
+  const res = await fetch(`${baseUrl}/api/v1/webhooks/github`, {
+    method: 'POST',
+    headers: h,
+    body,
+  });
   const text = await res.text();
   let json: unknown = text;
   try {

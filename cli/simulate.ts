@@ -1,0 +1,158 @@
+import type { Command } from 'commander';
+import { signBody } from './sign.ts';
+import { buildPushPayload, type FakeCommit } from './push-payload.ts';
+import { parsePositiveInt } from './options.ts';
+
+export interface SimulateOptions {
+  url: string;
+  secret: string;
+  count: number;
+  rate: number;
+  concurrency: number;
+  orgs: number;
+  repos: number;
+  authors: number;
+  commits: number;
+  days: number;
+  seed: string;
+}
+
+export interface SimulateSummary {
+  sent: number;
+  byStatus: Record<string, number>;
+  seconds: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+/** Builds push number `i` of a simulation: deterministic for a seed, spread over orgs, repos, authors and days. */
+export function simulatedPush(
+  i: number,
+  o: Pick<SimulateOptions, 'orgs' | 'repos' | 'authors' | 'commits' | 'days' | 'seed'>,
+) {
+  const org = `org${i % o.orgs}`;
+  const repoN = Math.floor(i / o.orgs) % o.repos;
+  const dayMs = Date.UTC(2026, 10, 19) - (i % o.days) * 86_400_000;
+  const commits: FakeCommit[] = Array.from({ length: o.commits }, (_, c) => {
+    const author = `dev${(i * 7 + c * 3) % o.authors}`;
+    const top = ['src', 'tests', 'docs', 'api', 'web'][(i + c) % 5]!;
+    return {
+      author,
+      timestamp: new Date(dayMs + ((i * 13 + c * 17) % 86_400) * 1000)
+        .toISOString()
+        .replace('.000', ''),
+      message: `${o.seed} change ${i}.${c}`,
+      files: {
+        modified: [`${top}/module${c % 3}/file${i % 11}.ts`],
+        added: c === 0 ? ['README.md'] : [],
+      },
+    };
+  });
+  return buildPushPayload({
+    owner: org,
+    repo: `repo${repoN}`,
+    repoId: 1_000 + (i % o.orgs) * 100 + repoN,
+    commits,
+  });
+}
+
+/** Sends signed pushes to ingest at a rate (0 = as fast as the concurrency allows). */
+export async function simulate(
+  o: SimulateOptions,
+  onProgress?: (sent: number) => void,
+): Promise<SimulateSummary> {
+  const endpoint = `${o.url.replace(/\/$/, '')}/api/v1/webhooks/github`;
+  const byStatus: Record<string, number> = {};
+  const latencies: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < o.count) {
+      const i = next++;
+      if (o.rate > 0) {
+        const due = started + (i * 1000) / o.rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      const body = JSON.stringify(simulatedPush(i, o));
+      const t0 = performance.now();
+      let status = 'error';
+      try {
+        const res = await fetch(endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'push',
+            'x-github-delivery': crypto.randomUUID(),
+            'x-hub-signature-256': signBody(o.secret, body),
+            'user-agent': 'GitHub-Hookshot/teampulse-simulate',
+          },
+          body,
+        });
+        await res.arrayBuffer();
+        status = String(res.status);
+      } catch (err) {
+        status = `error: ${(err as Error).cause ? String((err as Error).cause) : (err as Error).message}`;
+      }
+      latencies.push(performance.now() - t0);
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+      onProgress?.(latencies.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, o.count) }, worker));
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return {
+    sent: latencies.length,
+    byStatus,
+    seconds: (performance.now() - started) / 1000,
+    p50ms: pct(0.5),
+    p99ms: pct(0.99),
+  };
+}
+
+/** `teampulse simulate`: signed, realistic push deliveries for demos, tests and benchmarks. */
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('send signed, realistic GitHub push deliveries to an ingest URL')
+    .option('--url <url>', 'ingest base URL', 'http://127.0.0.1:3000')
+    .option(
+      '--secret <secret>',
+      'webhook secret (default: $GITHUB_WEBHOOK_SECRET or the dev secret of `teampulse up`)',
+    )
+    .option('--count <n>', 'how many pushes', parsePositiveInt, 10)
+    .option(
+      '--rate <n>',
+      'pushes per second (0 = as fast as possible)',
+      (v) => parsePositiveInt(v, 'rate', true),
+      0,
+    )
+    .option('--concurrency <n>', 'requests in flight', parsePositiveInt, 16)
+    .option('--orgs <n>', 'distinct orgs', parsePositiveInt, 2)
+    .option('--repos <n>', 'repos per org', parsePositiveInt, 3)
+    .option('--authors <n>', 'distinct authors', parsePositiveInt, 5)
+    .option('--commits <n>', 'commits per push', parsePositiveInt, 3)
+    .option('--days <n>', 'spread commits over this many days', parsePositiveInt, 7)
+    .option('--seed <text>', 'varies commit shas between runs', String(Date.now()))
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: Omit<SimulateOptions, 'secret'> & { secret?: string; json?: boolean }) => {
+      const secret =
+        opts.secret ?? process.env.GITHUB_WEBHOOK_SECRET?.split(',')[0] ?? DEV_WEBHOOK_SECRET;
+      const summary = await simulate({ ...opts, secret });
+      if (opts.json) process.stdout.write(JSON.stringify(summary) + '\n');
+      else {
+        const statuses = Object.entries(summary.byStatus)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ');
+        process.stdout.write(
+          `sent ${summary.sent} pushes in ${summary.seconds.toFixed(2)} s (${statuses}); p50 ${summary.p50ms.toFixed(1)} ms, p99 ${summary.p99ms.toFixed(1)} ms\n`,
+        );
+      }
+      if (Object.keys(summary.byStatus).some((s) => s !== '200')) process.exitCode = 1;
+    });
+}
+
+/** The webhook secret `teampulse up` uses when none is configured (local development only). */
+export const DEV_WEBHOOK_SECRET = 'teampulse-dev-secret';

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderNatsConfig, validateNatsConfig } from '../platform/local-stack/mod.ts';
+import { EnvSchema } from '../schemas/config.ts';
+import { SHIPPED_NATS_OPTIONS } from '../scripts/render-nats-config.ts';
+
+const root = new URL('..', import.meta.url);
+const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
+
+describe('deploy', () => {
+  it('deploy - the shipped NATS config is the rendered one and fsyncs every write', () => {
+    const shipped = read('deploy/nats.conf');
+    expect(shipped).toBe(renderNatsConfig(SHIPPED_NATS_OPTIONS));
+    expect(shipped).toMatch(/sync_interval: always/);
+    expect(shipped).toMatch(/max_payload: 8388608/);
+  });
+
+  it('deploy - the real nats-server accepts the shipped config and rejects a broken one', async () => {
+    await validateNatsConfig(new URL('deploy/nats.conf', root).pathname);
+    const dir = await mkdtemp(join(tmpdir(), 'tp-natsconf-'));
+    try {
+      const broken = join(dir, 'broken.conf');
+      await writeFile(
+        broken,
+        read('deploy/nats.conf').replace('sync_interval: always', 'sync_interval: sometimes'),
+      );
+      await expect(validateNatsConfig(broken)).rejects.toThrow(/rejected/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploy - docker-compose runs every role from one image and sets only variables the config knows', () => {
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<
+        string,
+        { command?: string[]; environment?: Record<string, string>; build?: string }
+      >;
+    };
+    const known = new Set(Object.keys(EnvSchema.shape));
+    for (const role of ['ingest', 'projector', 'gateway']) {
+      const svc = compose.services[role]!;
+      expect(svc.build).toBe('.');
+      expect(svc.command?.[0]).toBe(`${role}/main.ts`);
+      for (const name of Object.keys(svc.environment ?? {}))
+        expect(known, `${role}: ${name}`).toContain(name);
+    }
+    expect(compose.services.nats?.command).toEqual(['-c', '/etc/nats/nats.conf']);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * Real servers (NATS with JetStream, Redis, MongoDB or FerretDB) as child processes on
+ * loopback, for tests, benchmarks and a developer stack. Node built-ins only, apart from
+ * the MongoDB driver for a readiness ping.
+ */
+export { ensureBinary, type BinaryName } from './binaries.ts';
+export { cacheDir, binDir } from './cache-dir.ts';
+export { LocalStackError, LocalStackErrorCode } from './errors.ts';
+export { FERRETDB_VERSION, NATS_SERVER_VERSION } from './go-build.ts';
+export type { ManagedServer } from './managed-server.ts';
+export { startMongo, type MongoKind, type MongoServer, type StartMongoOptions } from './mongo.ts';
+export {
+  DEFAULT_NATS_MAX_PAYLOAD,
+  renderNatsConfig,
+  validateNatsConfig,
+  type NatsConfigOptions,
+} from './nats-config.ts';
+export { startNats, type NatsServer, type StartNatsOptions } from './nats.ts';
+export { freePort } from './ports.ts';
+export {
+  logTail,
+  startServerProcess,
+  type ServerProcess,
+  type ServerProcessOptions,
+} from './process.ts';
+export { startRedis, type RedisServer, type StartRedisOptions } from './redis.ts';
+export { startLocalStack, type LocalStack, type StartLocalStackOptions } from './stack.ts';
