@@ -92,7 +92,7 @@ async function run(syncAlways: boolean): Promise<void> {
         const t0 = performance.now();
         await js.publish(
           githubSubject('push', `org${i % 5}`, `repo${i % 4}`),
-          encoded[i % encoded.length]!,
+          encoded[i % encoded.length],
           {
             msgID: crypto.randomUUID(),
             headers: h,

@@ -243,7 +243,7 @@ describe('ingest', () => {
         'x-github-delivery': crypto.randomUUID(),
         'x-hub-signature-256': signBody(SECRET, 'whatever'),
       },
-    } as RequestInit).catch((err: unknown) => err as Error);
+    }).catch((err: unknown) => err as Error);
     // The server answers 413 and closes; depending on timing the client sees the answer or the reset.
     if (res instanceof Response) expect(res.status).toBe(413);
     else expect(String(res)).toMatch(/fetch failed|socket|reset|closed/i);

@@ -67,7 +67,9 @@ export function streamDifferences(existing: StreamConfig, wanted: Wanted): strin
   for (const [key, value] of Object.entries(wanted)) {
     const have = (existing as unknown as Record<string, unknown>)[key];
     const same = Array.isArray(value)
-      ? Array.isArray(have) && [...have].sort().join(',') === [...value].sort().join(',')
+      ? Array.isArray(have) &&
+        JSON.stringify([...(have as unknown[])].sort()) ===
+          JSON.stringify([...(value as unknown[])].sort())
       : have === value;
     if (!same) diffs.push(`${key}: has ${JSON.stringify(have)}, wants ${JSON.stringify(value)}`);
   }
