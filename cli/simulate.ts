@@ -38,7 +38,7 @@ export function simulatedPush(
     const top = ['src', 'tests', 'docs', 'api', 'web'][(i + c) % 5]!;
     return {
       author,
-      timestamp: new Date(dayMs + ((i * 13 + c * 17) % 86_400) * 1000)
+      timestamp: new Date(dayMs + ((i * 7919 + c * 3607) % 86_400) * 1000)
         .toISOString()
         .replace('.000', ''),
       message: `${o.seed} change ${i}.${c}`,

@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import { TeamPulseError } from '../platform/errors.ts';
+import { registerSimulateCommand } from './simulate.ts';
+import { registerSecretsCommands } from './secrets.ts';
+import { registerUpCommand } from './up.ts';
+import { registerDlqCommands } from './dlq.ts';
+import { registerTokenCommands } from './token.ts';
+
+const program = new Command('teampulse')
+  .description('TeamPulse: live engineering-activity metrics from GitHub webhooks, on NATS JetStream')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerUpCommand(program);
+registerSimulateCommand(program);
+registerSecretsCommands(program);
+registerTokenCommands(program);
+registerDlqCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  // Known errors are one clear line; anything else keeps its stack for a bug report.
+  process.stderr.write(err instanceof TeamPulseError ? `teampulse: ${err.message}\n` : `${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+}

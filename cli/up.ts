@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
+import { startIngest } from '../ingest/main.ts';
+import { startProjector } from '../projector/main.ts';
+import { startGateway } from '../gateway/main.ts';
+import { DEV_WEBHOOK_SECRET } from './simulate.ts';
+import { DEFAULT_REPO_SECRETS_FILE } from './secrets.ts';
+import { mintToken } from '../gateway/auth/mint-token.ts';
+
+/** The gateway token secret `teampulse up` uses when none is configured (local development only). */
+export const DEV_JWT_SECRET = 'teampulse-dev-jwt-secret-change-me-0123456789';
+
+async function portOrFree(wanted: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => void freePort().then(res));
+    s.listen(wanted, '127.0.0.1', () => s.close(() => res(wanted)));
+  });
+}
+
+/**
+ * `teampulse up`: the whole pipeline on this machine with no configuration. Without
+ * NATS_URL/MONGO_URL/REDIS_URL it starts the servers itself (data kept in `.data/stack`),
+ * then runs ingest, projector and gateway in this process until Ctrl-C.
+ */
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description('start the whole pipeline locally (servers included), until Ctrl-C')
+    .option('--data-dir <dir>', 'where the local servers keep their data', '.data/stack')
+    .action(async (opts: { dataDir: string }) => {
+      const env = process.env;
+      const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', role: 'up' });
+      const external = Boolean(env.NATS_URL && env.MONGO_URL && env.REDIS_URL);
+      const dataDir = resolve(opts.dataDir);
+      mkdirSync(dataDir, { recursive: true });
+      const stack = external
+        ? undefined
+        : await startLocalStack({
+            dataDir,
+            ports: { nats: await portOrFree(4222), redis: await portOrFree(6379), mongo: await portOrFree(27017) },
+          });
+      const cfg = loadConfig(env, {
+        ...(stack ? { NATS_URL: stack.natsUrl, MONGO_URL: stack.mongoUrl, REDIS_URL: stack.redisUrl } : {}),
+        ...(env.GITHUB_WEBHOOK_SECRET ? {} : { GITHUB_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }),
+        ...(env.GATEWAY_JWT_SECRETS ? {} : { GATEWAY_JWT_SECRETS: DEV_JWT_SECRET }),
+        ...(env.GITHUB_REPO_SECRETS_FILE ? {} : { GITHUB_REPO_SECRETS_FILE: DEFAULT_REPO_SECRETS_FILE }),
+      });
+      const ingest = await startIngest(cfg, { logger: logger.child({ role: 'ingest' }) });
+      const projector = await startProjector(cfg, { logger: logger.child({ role: 'projector' }) });
+      const gateway = await startGateway(cfg, { logger: logger.child({ role: 'gateway' }) });
+      const token = await mintToken(cfg, { orgs: ['org0', 'org1', 'acme'], ttlSeconds: 24 * 3600, sub: 'teampulse-up' });
+      const gw = `http://${cfg.GATEWAY_HOST}:${gateway.port}`;
+      const lines = [
+        '',
+        'TeamPulse is up.',
+        `  ingest     http://${cfg.INGEST_HOST}:${ingest.port}/api/v1/webhooks/github   (secret: ${env.GITHUB_WEBHOOK_SECRET ? '$GITHUB_WEBHOOK_SECRET' : `"${DEV_WEBHOOK_SECRET}" (dev default)`})`,
+        `  dashboard  ${gw}/?token=${token}`,
+        `  websocket  ws://${cfg.GATEWAY_HOST}:${gateway.port}/ws?token=<token>`,
+        `  api        ${gw}/api/v1/orgs/org0/dashboard?from=2026-11-01&to=2026-11-30  (Authorization: Bearer <token>)`,
+        `  projector  http://127.0.0.1:${projector.port}/metrics`,
+        `  nats       ${cfg.NATS_URL}   mongo ${cfg.MONGO_URL}   redis ${cfg.REDIS_URL}${stack ? `   (${stack.mongo.kind}, data in ${dataDir})` : ''}`,
+        `  token      ${token}   (orgs org0, org1, acme; 24 h)`,
+        '',
+        'Send signed test pushes:  npx teampulse simulate --count 20',
+        'Ctrl-C stops everything.',
+        '',
+      ];
+      process.stdout.write(lines.join('\n'));
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        void (async () => {
+          await ingest.stop();
+          await projector.stop();
+          await gateway.stop();
+          await stack?.stop();
+          process.exit(0);
+        })();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,86 @@
+import type { Db } from 'mongodb';
+import type { TemplatedApp } from 'uWebSockets.js';
+import { Reply } from '../../platform/http/reply.ts';
+import { toHttpError } from '../../platform/http/http-error.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { tokenFromRequest } from '../auth/token-from-request.ts';
+import type { TokenKeys } from '../auth/token-keys.ts';
+import { verifyToken } from '../auth/verify-token.ts';
+import { AuthError, ForbiddenOrgError } from '../errors.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import type { StreamBounds } from '../updates/stream-bounds.ts';
+import { parseDayRange } from './day-range.ts';
+import { readDashboard } from './read-dashboard.ts';
+import type { TargetCache } from './target-cache.ts';
+
+export interface DashboardContext {
+  db: Db;
+  targets: TargetCache;
+  bounds: StreamBounds;
+  keys: TokenKeys;
+  maxRangeDays: number;
+  metrics: GatewayMetrics;
+  log: Logger;
+}
+
+/** The route of the dashboard API. */
+export const DASHBOARD_ROUTE = '/api/v1/orgs/:orgId/dashboard';
+
+/**
+ * Mounts `GET /api/v1/orgs/:orgId/dashboard?from&to`. Checks, in order: token (401), org in
+ * the token (403), dates (400). Then reads the stream's last sequence *before* the read
+ * models: the projector publishes an update only after writing it, so every update up to
+ * that sequence is already in the numbers (`asOfSeq`).
+ */
+export function mountDashboard(app: TemplatedApp, ctx: DashboardContext): void {
+  app.get(DASHBOARD_ROUTE, (res, req) => {
+    const started = process.hrtime.bigint();
+    const reply = new Reply(res);
+    const authorization = req.getHeader('authorization');
+    const orgId = safeDecode(req.getParameter(0) ?? '');
+    const from = req.getQuery('from') ?? undefined;
+    const to = req.getQuery('to') ?? undefined;
+    answer(ctx, authorization, orgId, from, to).then(
+      (body) => {
+        reply.json(200, body, { 'cache-control': 'no-store' });
+        observe(ctx, started, 200);
+      },
+      (err: unknown) => {
+        const e = toHttpError(err);
+        if (err instanceof AuthError)
+          ctx.metrics.authFailures.inc({ reason: err.reason, route: 'dashboard' });
+        if (e.status >= 500) ctx.log.error({ err, orgId }, 'dashboard request failed');
+        reply.error(e);
+        observe(ctx, started, e.status);
+      },
+    );
+  });
+}
+
+async function answer(
+  ctx: DashboardContext,
+  authorization: string,
+  orgId: string,
+  from: string | undefined,
+  to: string | undefined,
+): Promise<unknown> {
+  const principal = await verifyToken(ctx.keys, tokenFromRequest(authorization, undefined));
+  if (!principal.orgs.has(orgId)) throw new ForbiddenOrgError(orgId);
+  const range = parseDayRange(from, to, ctx.maxRangeDays);
+  const { lastSeq } = await ctx.bounds.fresh();
+  const target = await ctx.targets.get();
+  return readDashboard(ctx.db, target, orgId, range, lastSeq);
+}
+
+function observe(ctx: DashboardContext, started: bigint, status: number): void {
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  ctx.metrics.dashboardSeconds.observe({ status: String(status) }, seconds);
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,76 @@
+import type { Db } from 'mongodb';
+import { MetricNames } from '../../schemas/read-models.ts';
+import type { ReadModelTarget } from '../../platform/read-model-target.ts';
+import { DashboardBuilder, type CommitRow, type Dashboard } from './dashboard-builder.ts';
+import type { DayRange } from './day-range.ts';
+
+const DAY_MS = 86_400_000;
+/** Activity windows are a week long; this bounds the index range scanned for the one ending on `to`. */
+const MAX_ACTIVITY_WINDOW_DAYS = 31;
+
+/**
+ * Reads an org's dashboard for a range from the read models of `target`.
+ *
+ * Commits: one range read on the `org_time` index ({orgId, timestamp}), only the four
+ * fields used, streamed through a cursor. Activity index: the projector's org-wide
+ * `activity_index` snapshot whose window ends on `to`, found on the `org_metric_time`
+ * index ({orgId, metricName, timeframeStart}) within a bounded range.
+ */
+export async function readDashboard(
+  db: Db,
+  target: ReadModelTarget,
+  orgId: string,
+  range: DayRange,
+  asOfSeq: number,
+): Promise<Dashboard> {
+  const builder = new DashboardBuilder(range);
+  const { filter, projection } = commitsQuery(orgId, range);
+  const cursor = db.collection(target.commits).find(filter, { projection, batchSize: 2000 });
+  for await (const doc of cursor) builder.add(doc as unknown as CommitRow);
+  const activityIndex = await readActivityIndex(db, target, orgId, range);
+  return builder.build({ orgId, asOfSeq, readModelVersion: target.version, activityIndex });
+}
+
+/**
+ * The commits query: equality on `orgId` and a range on `timestamp`, exactly the
+ * `org_time` index ({orgId: 1, timestamp: 1}), and only the fields the dashboard reads.
+ */
+export function commitsQuery(orgId: string, range: DayRange) {
+  return {
+    filter: { orgId, timestamp: { $gte: range.start, $lt: range.end } },
+    projection: { _id: 0, timestamp: 1, authorGithubId: 1, repoId: 1, filesCount: 1 },
+  } as const;
+}
+
+interface ActivityDoc {
+  payload?: { developers?: unknown };
+}
+
+async function readActivityIndex(
+  db: Db,
+  target: ReadModelTarget,
+  orgId: string,
+  range: DayRange,
+): Promise<Map<string, number>> {
+  const toStart = range.end.getTime() - DAY_MS;
+  const doc = await db.collection<ActivityDoc>(target.snapshots).findOne(
+    {
+      orgId,
+      metricName: MetricNames.activityIndex,
+      timeframeStart: {
+        $gt: new Date(toStart - MAX_ACTIVITY_WINDOW_DAYS * DAY_MS),
+        $lte: new Date(toStart),
+      },
+      timeframeEnd: range.end,
+    },
+    { projection: { _id: 0, 'payload.developers': 1 } },
+  );
+  const index = new Map<string, number>();
+  const developers = doc?.payload?.developers;
+  if (!Array.isArray(developers)) return index;
+  for (const line of developers as unknown[]) {
+    const { devId, index: value } = (line ?? {}) as { devId?: unknown; index?: unknown };
+    if (typeof devId === 'string' && typeof value === 'number') index.set(devId, value);
+  }
+  return index;
+}

@@ -1,0 +1,18 @@
+/**
+ * The gateway role: live `commits:update` frames over uWebSockets.js (per-org rooms, JWT
+ * auth at upgrade, resume from the `UPDATES` stream, bounded backpressure) and the
+ * dashboard API.
+ */
+export {
+  mintToken,
+  signToken,
+  tokenKeys,
+  verifyToken,
+  type Principal,
+  type TokenGrant,
+  type TokenKeys,
+} from './auth/mod.ts';
+export { DASHBOARD_ROUTE } from './dashboard/mount-dashboard.ts';
+export type { Dashboard, DeveloperLine, RepoLine } from './dashboard/dashboard-builder.ts';
+export { AuthError, AuthFailure, BadQueryError, ForbiddenOrgError } from './errors.ts';
+export { startGateway, type Gateway, type GatewayOptions } from './main.ts';

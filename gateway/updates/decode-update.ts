@@ -1,0 +1,61 @@
+import { CommitsUpdated } from '../../schemas/updates.ts';
+import { decodeToken } from '../../schemas/subject.ts';
+import { TeamPulseError } from '../../platform/errors.ts';
+import { updateFrame } from '../ws/frames.ts';
+
+/** An update ready to send: its stream sequence, its room and the frame text. */
+export interface DecodedUpdate {
+  seq: number;
+  room: string;
+  /** The frame as UTF-8, encoded once and sent as a text message to every recipient. */
+  frame: Buffer;
+}
+
+/** A message on `UPDATES` that is not a valid COMMITS_UPDATED for its subject; it is skipped and counted. */
+export class InvalidUpdateError extends TeamPulseError {
+  override name = 'InvalidUpdateError';
+  constructor(seq: number, message: string, options?: { cause?: unknown }) {
+    super('invalid_update', `update #${seq}: ${message}`, options);
+  }
+}
+
+const PREFIX = 'teampulse.updates.';
+
+/**
+ * Turns a stream message into a frame. The room comes from the subject (the same subject
+ * token resume filters on), and the body must name that same org, so an update can never
+ * reach another org's room.
+ */
+export function decodeUpdate(subject: string, seq: number, body: Uint8Array): DecodedUpdate {
+  if (!subject.startsWith(PREFIX))
+    throw new InvalidUpdateError(seq, `unexpected subject ${subject}`);
+  const [orgToken, repoToken, extra] = subject.slice(PREFIX.length).split('.');
+  if (orgToken === undefined || repoToken === undefined || extra !== undefined) {
+    throw new InvalidUpdateError(seq, `unexpected subject ${subject}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (err) {
+    throw new InvalidUpdateError(seq, 'body is not JSON', { cause: err });
+  }
+  const parsed = CommitsUpdated.safeParse(json);
+  if (!parsed.success)
+    throw new InvalidUpdateError(seq, 'body is not a COMMITS_UPDATED', { cause: parsed.error });
+  let org: string;
+  try {
+    org = decodeToken(orgToken);
+  } catch (err) {
+    throw new InvalidUpdateError(seq, `subject ${subject} has a malformed org token`, {
+      cause: err,
+    });
+  }
+  if (parsed.data.orgId !== org) {
+    throw new InvalidUpdateError(
+      seq,
+      `body names org ${parsed.data.orgId} but the subject ${subject}`,
+    );
+  }
+  const room = `org:${orgToken}`;
+  return { seq, room, frame: Buffer.from(updateFrame(room, seq, parsed.data), 'utf8') };
+}
