@@ -1,0 +1,94 @@
+import type { Db } from 'mongodb';
+import type { ReadModelTarget } from '../../platform/read-model-target.ts';
+import type { CommitsUpdated } from '../../schemas/updates.ts';
+import { planBatch, type BatchPlan } from '../projections/batch-plan.ts';
+import type { OrgMappings } from '../projections/identity.ts';
+import type { ProjectorEvent } from '../projections/push-received.ts';
+import type { CounterStore } from '../stores/counter-store.ts';
+import { raiseCheckpoint, upsertCommits } from '../stores/commit-store.ts';
+import { snapshotsOf, upsertSnapshots } from '../stores/snapshot-store.ts';
+import type { UpdatePublisher } from './update-publisher.ts';
+
+/** What applying a batch needs. The same for the live projector, DLQ retry and a replay. */
+export interface BatchDeps {
+  readonly db: Db;
+  readonly counters: CounterStore;
+  /** Undefined: write the read models only (a replay rebuilding a target). */
+  readonly publisher: UpdatePublisher | undefined;
+  readonly mappings: OrgMappings;
+  readonly ttlDays: number;
+  /** Checkpoint document raised to the batch's highest stream sequence; undefined: none. */
+  readonly checkpoint: string | undefined;
+}
+
+export interface BatchResult {
+  /** Commits this batch inserted (not seen before). */
+  readonly newCommits: number;
+  readonly updates: CommitsUpdated[];
+}
+
+/**
+ * Writes a batch's projection results, in the order that makes them safe: commits, then
+ * counters, then snapshots recomputed from the stored commits, then the checkpoint, then
+ * one COMMITS_UPDATED per (org, repo). Every write is idempotent, so after a failure
+ * `run()` may be called again; steps already done are skipped, so a retry after a
+ * transient failure still announces the commits the first attempt inserted as new.
+ */
+export class BatchApplication {
+  readonly plan: BatchPlan;
+  #newKeys: Set<string> | undefined;
+  #countersDone = false;
+  #snapshotsDone = false;
+  #checkpointDone = false;
+  #updates: CommitsUpdated[] | undefined;
+  readonly #published = new Set<number>();
+
+  constructor(
+    private readonly deps: BatchDeps,
+    private readonly target: ReadModelTarget,
+    private readonly events: readonly ProjectorEvent[],
+  ) {
+    this.plan = planBatch(events, { mappings: deps.mappings, namespace: target.redisNamespace, ttlDays: deps.ttlDays });
+  }
+
+  async run(): Promise<BatchResult> {
+    const { db } = this.deps;
+    const newKeys = (this.#newKeys ??= await upsertCommits(db, this.target, this.plan.commits));
+    if (!this.#countersDone) {
+      await this.deps.counters.apply(this.plan.counters);
+      this.#countersDone = true;
+    }
+    if (!this.#snapshotsDone) {
+      await upsertSnapshots(db, this.target, await snapshotsOf(db, this.target, this.plan));
+      this.#snapshotsDone = true;
+    }
+    if (!this.#checkpointDone && this.deps.checkpoint !== undefined && this.events.length > 0) {
+      const last = Math.max(...this.events.map((e) => e.streamSeq));
+      await raiseCheckpoint(db, this.target, this.deps.checkpoint, last);
+      this.#checkpointDone = true;
+    }
+    const updates = (this.#updates ??= this.plan.repos.map((repo) => ({
+      type: 'COMMITS_UPDATED' as const,
+      orgId: repo.orgId,
+      repoId: repo.repoId,
+      payload: {
+        commitCount: repo.commitKeys.filter((k) => newKeys.has(k)).length,
+        days: repo.days,
+        lineage: repo.lineage,
+      },
+    })));
+    if (this.deps.publisher) {
+      for (const [i, update] of updates.entries()) {
+        if (this.#published.has(i)) continue;
+        await this.deps.publisher.publish(update);
+        this.#published.add(i);
+      }
+    }
+    return { newCommits: newKeys.size, updates };
+  }
+}
+
+/** Applies a batch of events to a target in one go (see {@link BatchApplication}). */
+export function applyBatch(deps: BatchDeps, target: ReadModelTarget, events: readonly ProjectorEvent[]): Promise<BatchResult> {
+  return new BatchApplication(deps, target, events).run();
+}

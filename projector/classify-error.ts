@@ -1,0 +1,89 @@
+import {
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerClosedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  MongoWriteConcernError,
+} from 'mongodb';
+import { ProjectorError, ProjectorErrorCode } from './errors.ts';
+
+/** What happens to a message whose processing threw this error. */
+export const Outcome = {
+  /** Dead letter now: retrying cannot help (schema-invalid payload, no identity). */
+  poison: 'poison',
+  /** Keep the message, retry in-process until the dependency is back; never dead-letter. */
+  transient: 'transient',
+  /** Leave the message unacked: the projector is stopping. */
+  stopping: 'stopping',
+  /** nak with backoff; dead letter once the deliveries are used up. */
+  failure: 'failure',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+// MongoDB server codes that mean "not now", not "never": shutdown, elections, timeouts.
+const MONGO_TRANSIENT_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+// ioredis / Node socket failures and Redis replies that heal by waiting.
+const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN', 'EAI_AGAIN']);
+const REDIS_TRANSIENT = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries/;
+// @nats-io error classes for a connection or request that did not get through.
+const NATS_TRANSIENT = new Set([
+  'TimeoutError',
+  'NoRespondersError',
+  'ClosedConnectionError',
+  'ConnectionError',
+  'DrainingConnectionError',
+  'RequestError',
+]);
+
+/**
+ * The outcome an error calls for. Projector errors carry it in their code; driver errors
+ * are transient when the dependency was unreachable or timed out. The cause chain is
+ * followed, so a wrapped network error stays transient.
+ */
+export function classifyError(err: unknown): Outcome {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const outcome = classifyOne(e);
+    if (outcome !== undefined) return outcome;
+  }
+  return Outcome.failure;
+}
+
+function classifyOne(e: Error): Outcome | undefined {
+  if (e instanceof ProjectorError) {
+    switch (e.code) {
+      case ProjectorErrorCode.schemaInvalid:
+      case ProjectorErrorCode.identity:
+        return Outcome.poison;
+      case ProjectorErrorCode.transient:
+        return Outcome.transient;
+      case ProjectorErrorCode.stopping:
+        return Outcome.stopping;
+      case ProjectorErrorCode.failed:
+      case ProjectorErrorCode.maxDeliveries:
+        return Outcome.failure;
+    }
+  }
+  if (
+    e instanceof MongoNetworkError ||
+    e instanceof MongoServerSelectionError ||
+    e instanceof MongoTopologyClosedError ||
+    e instanceof MongoNotConnectedError ||
+    e instanceof MongoServerClosedError ||
+    e instanceof MongoOperationTimeoutError
+  ) {
+    return Outcome.transient;
+  }
+  if (e instanceof MongoServerError || e instanceof MongoWriteConcernError) {
+    if (typeof e.code === 'number' && MONGO_TRANSIENT_CODES.has(e.code)) return Outcome.transient;
+    if (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('ResetPool')) return Outcome.transient;
+    return undefined;
+  }
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && NET_CODES.has(code)) return Outcome.transient;
+  if (e.name === 'MaxRetriesPerRequestError' || REDIS_TRANSIENT.test(e.message)) return Outcome.transient;
+  if (NATS_TRANSIENT.has(e.name)) return Outcome.transient;
+  return undefined;
+}

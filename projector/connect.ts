@@ -1,0 +1,91 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { ObjectStore } from '@nats-io/obj';
+import type { Db } from 'mongodb';
+import type { Config } from '../platform/config.ts';
+import { openBodyStore } from '../platform/log/append.ts';
+import { connectMongo } from '../platform/mongo.ts';
+import { connectNats, type NatsConnection } from '../platform/nats.ts';
+import { connectRedis, type Redis } from '../platform/redis.ts';
+import { ensureStreams } from '../platform/streams.ts';
+import { applyBatch, type BatchDeps } from './batch/apply-batch.ts';
+import { decodePush, type LogMessage } from './batch/decode.ts';
+import { UpdatePublisher } from './batch/update-publisher.ts';
+import { TargetSource } from './consume/target-source.ts';
+import { normalizeOrgMappings } from './projections/identity.ts';
+import { CounterStore } from './stores/counter-store.ts';
+
+/** Connections to reuse instead of opening new ones (e.g. `teampulse up`, tests). */
+export interface SharedConnections {
+  readonly nc?: NatsConnection | undefined;
+  readonly db?: Db | undefined;
+  readonly redis?: Redis | undefined;
+}
+
+/** Everything the projector and its tools (DLQ retry, replay) write through. */
+export interface ProjectorContext {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly db: Db;
+  readonly redis: Redis;
+  readonly batch: BatchDeps;
+  readonly targets: TargetSource;
+  readonly objects: () => Promise<ObjectStore>;
+  /** Closes what this context opened (not the shared connections). */
+  close(): Promise<void>;
+}
+
+/** The checkpoint document the live projector raises. */
+export const LIVE_CHECKPOINT = 'projector';
+
+/** Connects to NATS, MongoDB and Redis (or reuses given connections) and ensures the streams. */
+export async function openProjectorContext(cfg: Config, shared: SharedConnections = {}): Promise<ProjectorContext> {
+  const nc = shared.nc ?? (await connectNats(cfg.NATS_URL, 'teampulse-projector'));
+  const mongo = shared.db ? undefined : await connectMongo(cfg.MONGO_URL, cfg.MONGO_DB);
+  const db = shared.db ?? mongo!.db;
+  const redis = shared.redis ?? connectRedis(cfg.REDIS_URL, 'teampulse-projector');
+  // Connection errors surface on the commands (and as transient retries); without a
+  // listener ioredis would also print each reconnect attempt.
+  if (!shared.redis) redis.on('error', () => undefined);
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  await ensureStreams(jsm, cfg);
+  let store: Promise<ObjectStore> | undefined;
+  const objects = () =>
+    (store ??= openBodyStore(js).catch((err: unknown) => {
+      store = undefined;
+      throw err;
+    }));
+  const batch: BatchDeps = {
+    db,
+    counters: new CounterStore(redis),
+    publisher: new UpdatePublisher(js, 5000),
+    mappings: normalizeOrgMappings(cfg.ORG_MAPPINGS),
+    ttlDays: cfg.REDIS_KEY_TTL_DAYS,
+    checkpoint: LIVE_CHECKPOINT,
+  };
+  return {
+    nc,
+    js,
+    jsm,
+    db,
+    redis,
+    batch,
+    targets: new TargetSource(db),
+    objects,
+    async close() {
+      if (!shared.redis) redis.disconnect();
+      await mongo?.close();
+      if (!shared.nc) await nc.drain();
+    },
+  };
+}
+
+/**
+ * Decodes one log message and applies it to the current target with the live batch code
+ * (idempotent): what a DLQ retry runs. Throws what decoding or applying throws.
+ */
+export async function applyLogMessage(ctx: ProjectorContext, msg: LogMessage): Promise<void> {
+  const event = await decodePush(msg, ctx.objects);
+  await applyBatch(ctx.batch, await ctx.targets.current(), [event]);
+}

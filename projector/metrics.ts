@@ -1,0 +1,63 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** The projector's Prometheus metrics. */
+export function projectorMetrics(registry: Registry) {
+  return {
+    events: new Counter({
+      name: 'teampulse_projector_events_total',
+      help: 'Log events by outcome (applied, retried, dead_lettered)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    eventsPerSecond: new Gauge({
+      name: 'teampulse_projector_events_per_second',
+      help: 'Events applied per second over the last few seconds',
+      registers: [registry],
+    }),
+    newCommits: new Counter({
+      name: 'teampulse_projector_new_commits_total',
+      help: 'Commits inserted into the read models (not seen before)',
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'teampulse_projector_batch_size',
+      help: 'Events per applied batch',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'teampulse_projector_batch_seconds',
+      help: 'Time to apply a batch (read models written and update published)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    lag: new Gauge({
+      name: 'teampulse_projector_lag',
+      help: 'Push events in the log not yet delivered to the projector (consumer num_pending)',
+      registers: [registry],
+    }),
+    ackPending: new Gauge({
+      name: 'teampulse_projector_ack_pending',
+      help: 'Events delivered to projectors and not yet acked (consumer num_ack_pending)',
+      registers: [registry],
+    }),
+    retries: new Counter({
+      name: 'teampulse_projector_retries_total',
+      help: 'Retries: transient (in-process, dependency down) or nak (redelivery with backoff)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    paused: new Gauge({
+      name: 'teampulse_projector_paused',
+      help: '1 while processing is paused because a dependency is down',
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'teampulse_projector_dead_letters_total',
+      help: 'Events moved to the dead-letter stream, by error code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type ProjectorMetrics = ReturnType<typeof projectorMetrics>;

@@ -1,0 +1,33 @@
+import type { AuthorCount, CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
+import { MetricNames } from '../../schemas/read-models.ts';
+import { dayEnd, dayStart } from './day.ts';
+
+/** Counts per developer, as an array sorted by devId (dev ids may hold dots). */
+export function byAuthor(commits: Iterable<Pick<CommitDoc, 'authorGithubId'>>): AuthorCount[] {
+  const counts = new Map<string, number>();
+  for (const c of commits) counts.set(c.authorGithubId, (counts.get(c.authorGithubId) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([devId, count]) => ({ devId, count }));
+}
+
+/**
+ * `recent_commits` of one (org, repo, UTC day), from that day's distinct commits.
+ * Depends only on the set of commits, never on their order. Pure.
+ */
+export function recentCommitsSnapshot(
+  orgId: string,
+  repoId: string,
+  day: string,
+  commits: readonly Pick<CommitDoc, 'authorGithubId'>[],
+): MetricSnapshot {
+  return {
+    orgId,
+    repoId,
+    metricName: MetricNames.recentCommits,
+    metricValue: commits.length,
+    timeframeStart: dayStart(day),
+    timeframeEnd: dayEnd(day),
+    payload: { byAuthor: byAuthor(commits) },
+  };
+}

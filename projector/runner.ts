@@ -1,0 +1,264 @@
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
+import type { ObjectStore } from '@nats-io/obj';
+import type { Logger } from '../platform/logger.ts';
+import type { ReadModelTarget } from '../platform/read-model-target.ts';
+import { BatchApplication, type BatchDeps } from './batch/apply-batch.ts';
+import { decodePush } from './batch/decode.ts';
+import { classifyError, Outcome } from './classify-error.ts';
+import { Prefetcher } from './consume/prefetcher.ts';
+import type { TargetSource } from './consume/target-source.ts';
+import { retryTransient } from './consume/transient-retry.ts';
+import type { DeadLetterWriter } from './dead-letter/dead-letter-writer.ts';
+import { ProjectorErrorCode, StoppingError } from './errors.ts';
+import type { ProjectorMetrics } from './metrics.ts';
+import type { PushReceived } from './projections/push-received.ts';
+import { Mark, type SuspectMarkers } from './stores/suspect-markers.ts';
+
+/**
+ * A test hook called for every decoded event before it is applied; what it throws is
+ * handled like a failure of that event (a {@link TransientError} like an outage).
+ */
+export type FaultHook = (event: PushReceived, ctx: { deliveryCount: number }) => void;
+
+export interface RunnerOptions {
+  readonly consumer: Consumer;
+  readonly batch: BatchDeps;
+  readonly targets: TargetSource;
+  readonly objects: () => Promise<ObjectStore>;
+  readonly deadLetters: DeadLetterWriter;
+  readonly markers: SuspectMarkers;
+  readonly metrics: ProjectorMetrics;
+  readonly logger: Logger;
+  readonly batchSize: number;
+  readonly batchWaitMs: number;
+  readonly ackWaitMs: number;
+  readonly maxDeliver: number;
+  /** nak delay after delivery n fails: `backoffMs[n - 1]` (the last one repeats). */
+  readonly backoffMs: readonly number[];
+  /** How long a dependency may be down before processing pauses (readiness false). */
+  readonly transientBudgetMs: number;
+  readonly faults?: FaultHook | undefined;
+}
+
+interface Item {
+  readonly msg: JsMsg;
+  readonly event: PushReceived;
+}
+
+/**
+ * fetch → decode → evolve → write → ack, in batches. Each message ends in one outcome:
+ * ack; nak with backoff (a failure with deliveries left); dead letter then term (poison,
+ * or the last delivery failed); or, while a dependency is down, kept (with `working()`)
+ * and retried in-process. A failing batch is re-run one event at a time so one bad event
+ * does not fail the others. Events a process died on (see {@link SuspectMarkers}) are run
+ * one at a time, so an event that kills the process cannot take its batch-mates with it.
+ */
+export class ProjectorRunner {
+  readonly #o: RunnerOptions;
+  readonly #prefetcher: Prefetcher;
+  readonly #abort = new AbortController();
+  readonly #inflight = new Set<JsMsg>();
+  #paused = false;
+  #loop: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(opts: RunnerOptions) {
+    this.#o = opts;
+    this.#prefetcher = new Prefetcher(opts.consumer, {
+      batchSize: opts.batchSize,
+      expiresMs: 5000,
+      logger: opts.logger,
+      onPending: (n) => opts.metrics.lag.set(n),
+    });
+  }
+
+  /** False while paused because a dependency is down. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  start(): void {
+    if (this.#loop) return;
+    this.#prefetcher.start();
+    // Everything this process holds (in flight and prefetched) is kept alive, so slow
+    // batches and outages never make the server redeliver it elsewhere.
+    const every = Math.max(200, Math.floor(this.#o.ackWaitMs / 3));
+    this.#heartbeat = setInterval(() => {
+      for (const m of this.#inflight) m.working();
+      for (const m of this.#prefetcher.buffered()) m.working();
+    }, every);
+    this.#loop = this.#run();
+  }
+
+  /**
+   * Stops fetching, lets the in-flight batch finish (a batch held by an outage is left
+   * unacked instead), naks what was prefetched but not started, so another projector
+   * takes it at once.
+   */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    const leftovers = await this.#prefetcher.stop();
+    await this.#loop;
+    clearInterval(this.#heartbeat);
+    for (const m of leftovers) m.nak();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#abort.signal.aborted) {
+      const msgs = await this.#prefetcher.take(this.#o.batchSize, this.#o.batchWaitMs);
+      if (msgs.length === 0) continue;
+      for (const m of msgs) this.#inflight.add(m);
+      try {
+        await this.#process(msgs);
+      } catch (err) {
+        if (!(err instanceof StoppingError)) this.#o.logger.error({ err }, 'unexpected error in the projector loop');
+      } finally {
+        this.#inflight.clear();
+      }
+    }
+  }
+
+  async #process(msgs: JsMsg[]): Promise<void> {
+    const target = await this.#transient(() => this.#o.targets.current());
+    // Only a redelivered message can carry the mark of a process that died on it.
+    const again = msgs.filter((m) => m.info.deliveryCount > 1).map((m) => m.seq);
+    const marks = again.length > 0 ? await this.#transient(() => this.#o.markers.marks(again)) : new Map<number, Mark>();
+    const normal = msgs.filter((m) => !marks.has(m.seq));
+    if (normal.length > 0) {
+      const seqs = normal.map((m) => m.seq);
+      await this.#transient(() => this.#o.markers.mark(seqs, Mark.batch));
+      await this.#processBatch(normal, target);
+      await this.#transient(() => this.#o.markers.clear(seqs));
+    }
+    if (marks.size > 0) {
+      const suspects = msgs.filter((m) => marks.has(m.seq));
+      const ordered = [
+        ...suspects.filter((m) => marks.get(m.seq) === Mark.batch),
+        ...suspects.filter((m) => marks.get(m.seq) === Mark.alone),
+      ];
+      this.#o.logger.warn({ seqs: ordered.map((m) => m.seq) }, 'a process died applying these; applying them one by one');
+      await this.#processOneByOne(ordered, target);
+    }
+  }
+
+  async #processBatch(msgs: JsMsg[], target: ReadModelTarget): Promise<void> {
+    const items = await this.#decode(msgs);
+    if (items.length === 0) return;
+    const started = performance.now();
+    try {
+      await this.#apply(items, target);
+    } catch (err) {
+      if (err instanceof StoppingError) throw err;
+      if (items.length === 1) return this.#fail(items[0]!.msg, err);
+      this.#o.logger.warn({ err, size: items.length }, 'batch failed; applying its events one by one');
+      for (const item of items) await this.#applyOne(item, target);
+      return;
+    }
+    this.#o.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  async #processOneByOne(msgs: JsMsg[], target: ReadModelTarget): Promise<void> {
+    for (const msg of msgs) {
+      if (this.#abort.signal.aborted) throw new StoppingError();
+      await this.#transient(() => this.#o.markers.mark([msg.seq], Mark.alone));
+      const [item] = await this.#decode([msg]);
+      if (item) await this.#applyOne(item, target);
+      await this.#transient(() => this.#o.markers.clear([msg.seq]));
+    }
+  }
+
+  async #applyOne(item: Item, target: ReadModelTarget): Promise<void> {
+    try {
+      await this.#apply([item], target);
+    } catch (err) {
+      if (err instanceof StoppingError) throw err;
+      await this.#fail(item.msg, err);
+    }
+  }
+
+  /** Writes the items' results (retrying through outages), then acks them. */
+  async #apply(items: readonly Item[], target: ReadModelTarget): Promise<void> {
+    let app: BatchApplication | undefined;
+    const result = await this.#transient(async () => {
+      app ??= new BatchApplication(this.#o.batch, target, items.map((i) => i.event));
+      return app.run();
+    });
+    for (const { msg } of items) {
+      msg.ack();
+      this.#inflight.delete(msg);
+    }
+    this.#o.metrics.events.inc({ outcome: 'applied' }, items.length);
+    this.#o.metrics.newCommits.inc(result.newCommits);
+    this.#o.metrics.batchSize.observe(items.length);
+  }
+
+  /** Decodes messages; a message that cannot be decoded (or that the fault hook rejects) fails alone. */
+  async #decode(msgs: readonly JsMsg[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (const msg of msgs) {
+      try {
+        const event = await this.#transient(async () => {
+          const decoded = await decodePush(msg, this.#o.objects);
+          this.#o.faults?.(decoded, { deliveryCount: msg.info.deliveryCount });
+          return decoded;
+        });
+        items.push({ msg, event });
+      } catch (err) {
+        if (err instanceof StoppingError) throw err;
+        await this.#fail(msg, err);
+      }
+    }
+    return items;
+  }
+
+  /** The outcome of a failed message: dead letter + term (poison, or last delivery), else nak with backoff. */
+  async #fail(msg: JsMsg, err: unknown): Promise<void> {
+    const outcome = classifyError(err);
+    const attempts = msg.info.deliveryCount;
+    this.#inflight.delete(msg);
+    if (outcome === Outcome.poison || attempts >= this.#o.maxDeliver) {
+      const code = outcome === Outcome.poison ? errorCode(err) : ProjectorErrorCode.failed;
+      const error = (err as Error)?.message ?? String(err);
+      await this.#transient(() => this.#o.deadLetters.write(msg, { code, error, attempts }));
+      msg.term(`dead-lettered: ${code}`);
+      this.#o.metrics.events.inc({ outcome: 'dead_lettered' });
+      return;
+    }
+    const delay = this.#o.backoffMs[attempts - 1] ?? this.#o.backoffMs.at(-1) ?? 1000;
+    this.#o.logger.warn({ err, seq: msg.seq, attempts, delayMs: delay }, 'event failed; redelivery after backoff');
+    msg.nak(delay);
+    this.#o.metrics.events.inc({ outcome: 'retried' });
+    this.#o.metrics.retries.inc({ kind: 'nak' });
+  }
+
+  #transient<T>(fn: () => Promise<T>): Promise<T> {
+    return retryTransient(fn, {
+      signal: this.#abort.signal,
+      budgetMs: this.#o.transientBudgetMs,
+      isPaused: () => this.#paused,
+      onRetry: (err, attempt) => {
+        this.#o.metrics.retries.inc({ kind: 'transient' });
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.#o.logger.warn({ err: (err as Error).message, attempt }, 'dependency unavailable; retrying');
+        }
+      },
+      onPause: () => {
+        this.#paused = true;
+        this.#prefetcher.paused = true;
+        this.#o.metrics.paused.set(1);
+        this.#o.logger.error('dependency down longer than the retry budget: processing paused, not ready');
+      },
+      onResume: () => {
+        this.#paused = false;
+        this.#prefetcher.paused = false;
+        this.#o.metrics.paused.set(0);
+        this.#o.logger.info('dependency back: processing resumed');
+      },
+    });
+  }
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : ProjectorErrorCode.failed;
+}

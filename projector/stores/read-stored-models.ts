@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import type { Db } from 'mongodb';
+import type { ReadModelTarget } from '../../platform/read-model-target.ts';
+import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
+import { commitKey } from '../projections/commit-doc.ts';
+import { sortSnapshots, type ReadModels } from '../projections/in-memory-read-models.ts';
+
+/**
+ * Reads a target's three read models back in the canonical form of {@link ReadModels}
+ * (no `_id`, sorted), so stored and in-memory models, or live and replayed ones, compare
+ * with deep equality. Reads everything: for tests and checks, not for serving.
+ */
+export async function readStoredModels(db: Db, redis: Redis, target: ReadModelTarget): Promise<ReadModels> {
+  const commits = await db
+    .collection<CommitDoc>(target.commits)
+    .find({}, { projection: { _id: 0 } })
+    .toArray();
+  commits.sort((a, b) => (commitKey(a) < commitKey(b) ? -1 : 1));
+  const snapshots = await db
+    .collection<MetricSnapshot>(target.snapshots)
+    .find({}, { projection: { _id: 0 } })
+    .toArray();
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${target.redisNamespace}org:*:commits:*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of batch) if (!key.endsWith(':seen')) keys.push(key);
+  } while (cursor !== '0');
+  keys.sort();
+  const values = keys.length ? await redis.mget(keys) : [];
+  const counters = Object.fromEntries(keys.map((k, i) => [k, Number(values[i])]));
+  return { commits, counters, snapshots: sortSnapshots(snapshots) };
+}
