@@ -25,14 +25,22 @@ export interface SimulateSummary {
   p99ms: number;
 }
 
+/** Midnight (UTC) of today: simulated commits end today, so 7-day metrics have something to show. */
+function todayUtc(): number {
+  const now = Date.now();
+  return now - (now % 86_400_000);
+}
+
 /** Builds push number `i` of a simulation: deterministic for a seed, spread over orgs, repos, authors and days. */
 export function simulatedPush(
   i: number,
-  o: Pick<SimulateOptions, 'orgs' | 'repos' | 'authors' | 'commits' | 'days' | 'seed'>,
+  o: Pick<SimulateOptions, 'orgs' | 'repos' | 'authors' | 'commits' | 'days' | 'seed'> & {
+    baseDayMs?: number;
+  },
 ) {
   const org = `org${i % o.orgs}`;
   const repoN = Math.floor(i / o.orgs) % o.repos;
-  const dayMs = Date.UTC(2026, 10, 19) - (i % o.days) * 86_400_000;
+  const dayMs = (o.baseDayMs ?? todayUtc()) - (i % o.days) * 86_400_000;
   const commits: FakeCommit[] = Array.from({ length: o.commits }, (_, c) => {
     const author = `dev${(i * 7 + c * 3) % o.authors}`;
     const top = ['src', 'tests', 'docs', 'api', 'web'][(i + c) % 5]!;

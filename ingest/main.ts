@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import uWS from 'uWebSockets.js';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Streams } from '../schemas/streams.ts';
-import { loadConfig, required, type Config } from '../platform/config.ts';
+import { required, type Config } from '../platform/config.ts';
+import { runRoleIfMain } from '../platform/run-role.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { connectNats, type NatsConnection } from '../platform/nats.ts';
 import { ensureStreams } from '../platform/streams.ts';
@@ -81,18 +81,4 @@ export async function startIngest(
 }
 
 /** Runs ingest alone: `tsx ingest/main.ts`. */
-async function main(): Promise<void> {
-  let cfg: Config;
-  try {
-    cfg = loadConfig();
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  }
-  const handle = await startIngest(cfg);
-  const stop = () => void handle.stop().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) void main();
+runRoleIfMain(import.meta.url, startIngest);

@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function startWith(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  try {
+    await run(process.execPath, ['--import', 'tsx', 'ingest/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 20_000,
+    });
+    return { code: 0, stderr: '' };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+describe('ingest - start-up configuration', () => {
+  it('ingest - a wrong variable is named in one line and the process exits non-zero', async () => {
+    const r = await startWith({ GITHUB_WEBHOOK_SECRET: 's', INGEST_PORT: '99999' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'invalid configuration: INGEST_PORT: Too big: expected number to be <=65535',
+    );
+  });
+
+  it('ingest - a missing webhook secret is named with the reason', async () => {
+    const r = await startWith({});
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'invalid configuration: GITHUB_WEBHOOK_SECRET: required (ingest verifies every delivery)',
+    );
+  });
+});
