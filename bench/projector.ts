@@ -42,7 +42,8 @@ function push(i: number): FakePush {
     repoId: 10_000 + repo,
     commits: Array.from({ length: COMMITS }, (_, j) => ({
       author: `dev${(i * 3 + j) % 40}`,
-      timestamp: new Date(Date.UTC(2026, 10, 1 + ((i + j) % 28), j)).toISOString(),
+      // As live traffic: a push's commits are from its day, days advance through the run.
+      timestamp: new Date(Date.UTC(2026, 9, 1 + Math.floor((i * 14) / N), 9, j)).toISOString(),
       files: {
         modified: [`src/m${j}.ts`, `lib${i % 5}/x.ts`],
         added: j === 0 ? ['README.md'] : [],

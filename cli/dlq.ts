@@ -32,7 +32,9 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
   const write = opts.write ?? ((text: string) => void process.stdout.write(text));
   const dlq = program.command('dlq').description('dead-lettered events: list, show, retry, purge');
 
-  const withNats = async <T>(fn: (nats: Awaited<ReturnType<typeof natsOf>>) => Promise<T>): Promise<T> => {
+  const withNats = async <T>(
+    fn: (nats: Awaited<ReturnType<typeof natsOf>>) => Promise<T>,
+  ): Promise<T> => {
     const nats = await natsOf(config());
     try {
       return await fn(nats);
@@ -56,7 +58,9 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
         write('no dead letters\n');
         return;
       }
-      write(`${'SEQ'.padEnd(6)}${'FAILED AT'.padEnd(26)}${'TRIES'.padEnd(7)}${'CODE'.padEnd(18)}${'LOG SEQ'.padEnd(9)}SUBJECT / ERROR\n`);
+      write(
+        `${'SEQ'.padEnd(6)}${'FAILED AT'.padEnd(26)}${'TRIES'.padEnd(7)}${'CODE'.padEnd(18)}${'LOG SEQ'.padEnd(9)}SUBJECT / ERROR\n`,
+      );
       for (const l of letters) {
         write(
           `${String(l.dlqSeq).padEnd(6)}${l.failedAt.padEnd(26)}${String(l.attempts).padEnd(7)}${l.errorCode.padEnd(18)}` +
@@ -68,7 +72,12 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
   dlq
     .command('show <seq>')
     .description('one dead letter: its headers, error and body')
-    .option('--body-chars <n>', 'print at most this many characters of the body', parsePositiveInt, 4000)
+    .option(
+      '--body-chars <n>',
+      'print at most this many characters of the body',
+      parsePositiveInt,
+      4000,
+    )
     .action(async (seq: string, o: { bodyChars: number }) => {
       const letter = await withNats(({ jsm }) => getDeadLetter(jsm, parsePositiveInt(seq)));
       if (!letter) {
@@ -77,11 +86,16 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
         return;
       }
       const headers: Record<string, string> = {};
-      for (const key of letter.original.headers?.keys() ?? []) headers[key] = letter.original.headers?.get(key) ?? '';
+      for (const key of letter.original.headers?.keys() ?? [])
+        headers[key] = letter.original.headers?.get(key) ?? '';
       const body = Buffer.from(letter.original.data).toString('utf8');
       write(
         JSON.stringify(
-          { ...summary(letter), headers, body: body.length > o.bodyChars ? `${body.slice(0, o.bodyChars)}…` : body },
+          {
+            ...summary(letter),
+            headers,
+            body: body.length > o.bodyChars ? `${body.slice(0, o.bodyChars)}…` : body,
+          },
           null,
           2,
         ) + '\n',
@@ -93,18 +107,25 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
     .description('run dead letters through the projector again; each is deleted once it applies')
     .option('--all', 'every dead letter')
     .action(async (seq: string | undefined, o: { all?: boolean }) => {
-      if ((seq === undefined) === !o.all) throw new TeamPulseError('usage', 'give a dead-letter sequence or --all');
+      if ((seq === undefined) === !o.all)
+        throw new TeamPulseError('usage', 'give a dead-letter sequence or --all');
       const cfg = config();
       const ctx = await openProjectorContext(cfg);
       try {
         const letters = o.all
           ? await listDeadLetters(ctx.js, ctx.jsm, Number.MAX_SAFE_INTEGER)
-          : [await getDeadLetter(ctx.jsm, parsePositiveInt(seq!))].filter((l): l is DeadLetter => l !== undefined);
+          : [await getDeadLetter(ctx.jsm, parsePositiveInt(seq!))].filter(
+              (l): l is DeadLetter => l !== undefined,
+            );
         if (letters.length === 0) write(o.all ? 'no dead letters\n' : `no dead letter ${seq}\n`);
         if (!o.all && letters.length === 0) process.exitCode = 1;
         for (const letter of letters) {
           const result = await retryDeadLetter(ctx.jsm, letter, (msg) => applyLogMessage(ctx, msg));
-          write(result.ok ? `${letter.dlqSeq}: applied and removed\n` : `${letter.dlqSeq}: failed again: ${result.error}\n`);
+          write(
+            result.ok
+              ? `${letter.dlqSeq}: applied and removed\n`
+              : `${letter.dlqSeq}: failed again: ${result.error}\n`,
+          );
           if (!result.ok) process.exitCode = 1;
         }
       } finally {
@@ -118,8 +139,11 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
     .option('--all', 'every dead letter')
     .option('--yes', 'confirm deleting all')
     .action(async (seq: string | undefined, o: { all?: boolean; yes?: boolean }) => {
-      if (seq === undefined && !(o.all && o.yes)) throw new TeamPulseError('usage', 'give a dead-letter sequence, or --all --yes');
-      const n = await withNats(({ jsm }) => purgeDeadLetters(jsm, seq === undefined ? undefined : parsePositiveInt(seq)));
+      if (seq === undefined && !(o.all && o.yes))
+        throw new TeamPulseError('usage', 'give a dead-letter sequence, or --all --yes');
+      const n = await withNats(({ jsm }) =>
+        purgeDeadLetters(jsm, seq === undefined ? undefined : parsePositiveInt(seq)),
+      );
       write(`purged ${n}\n`);
     });
 }

@@ -5,6 +5,8 @@ import { registerSecretsCommands } from './secrets.ts';
 import { registerUpCommand } from './up.ts';
 import { registerDlqCommands } from './dlq.ts';
 import { registerTokenCommands } from './token.ts';
+import { registerReplayCommands } from './replay.ts';
+import { registerBackfillCommand } from './backfill.ts';
 
 const program = new Command('teampulse')
   .description('TeamPulse: live engineering-activity metrics from GitHub webhooks, on NATS JetStream')
@@ -16,6 +18,8 @@ registerSimulateCommand(program);
 registerSecretsCommands(program);
 registerTokenCommands(program);
 registerDlqCommands(program);
+registerReplayCommands(program);
+registerBackfillCommand(program);
 
 try {
   await program.parseAsync(process.argv);

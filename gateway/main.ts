@@ -1,8 +1,8 @@
-import { pathToFileURL } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import uWS from 'uWebSockets.js';
 import { Streams } from '../schemas/streams.ts';
-import { loadConfig, required, type Config } from '../platform/config.ts';
+import { required, type Config } from '../platform/config.ts';
+import { runRoleIfMain } from '../platform/run-role.ts';
 import { listen } from '../platform/http/listen.ts';
 import { mountOps } from '../platform/http/ops.ts';
 import { Reply } from '../platform/http/reply.ts';
@@ -144,19 +144,5 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const cfg = loadConfig();
-  const log = createLogger({ level: cfg.LOG_LEVEL, role: 'gateway' });
-  const gateway = await startGateway(cfg, { logger: log });
-  const shutdown = (): void => {
-    gateway.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
+/** Runs the gateway alone: `tsx gateway/main.ts`. */
+runRoleIfMain(import.meta.url, startGateway);

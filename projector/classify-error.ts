@@ -24,10 +24,21 @@ export const Outcome = {
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 // MongoDB server codes that mean "not now", not "never": shutdown, elections, timeouts.
-const MONGO_TRANSIENT_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const MONGO_TRANSIENT_CODES = new Set([
+  6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436,
+]);
 // ioredis / Node socket failures and Redis replies that heal by waiting.
-const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN', 'EAI_AGAIN']);
-const REDIS_TRANSIENT = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries/;
+const NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+  'EAI_AGAIN',
+]);
+const REDIS_TRANSIENT =
+  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries/;
 // @nats-io error classes for a connection or request that did not get through.
 const NATS_TRANSIENT = new Set([
   'TimeoutError',
@@ -78,12 +89,14 @@ function classifyOne(e: Error): Outcome | undefined {
   }
   if (e instanceof MongoServerError || e instanceof MongoWriteConcernError) {
     if (typeof e.code === 'number' && MONGO_TRANSIENT_CODES.has(e.code)) return Outcome.transient;
-    if (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('ResetPool')) return Outcome.transient;
+    if (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('ResetPool'))
+      return Outcome.transient;
     return undefined;
   }
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && NET_CODES.has(code)) return Outcome.transient;
-  if (e.name === 'MaxRetriesPerRequestError' || REDIS_TRANSIENT.test(e.message)) return Outcome.transient;
+  if (e.name === 'MaxRetriesPerRequestError' || REDIS_TRANSIENT.test(e.message))
+    return Outcome.transient;
   if (NATS_TRANSIENT.has(e.name)) return Outcome.transient;
   return undefined;
 }

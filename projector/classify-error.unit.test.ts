@@ -13,11 +13,19 @@ describe('classify error', () => {
   });
   it('classify error - unreachable MongoDB and Redis are transient, also when wrapped', () => {
     expect(classifyError(new MongoNetworkError('connection reset'))).toBe('transient');
-    expect(classifyError(new MongoServerSelectionError('no server', { type: 'Unknown' } as never))).toBe('transient');
-    expect(classifyError(new MongoServerError({ message: 'shutting down', code: 91 }))).toBe('transient');
+    expect(
+      classifyError(new MongoServerSelectionError('no server', { type: 'Unknown' } as never)),
+    ).toBe('transient');
+    expect(classifyError(new MongoServerError({ message: 'shutting down', code: 91 }))).toBe(
+      'transient',
+    );
     expect(classifyError(new Error('Connection is closed.'))).toBe('transient');
-    expect(classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe('transient');
-    expect(classifyError(new Error('outer', { cause: new Error('Command timed out') }))).toBe('transient');
+    expect(
+      classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    ).toBe('transient');
+    expect(classifyError(new Error('outer', { cause: new Error('Command timed out') }))).toBe(
+      'transient',
+    );
   });
   it('classify error - anything else is a failure', () => {
     expect(classifyError(new MongoServerError({ message: 'bad doc', code: 2 }))).toBe('failure');

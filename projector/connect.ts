@@ -1,4 +1,9 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import type { Db } from 'mongodb';
 import type { Config } from '../platform/config.ts';
@@ -39,7 +44,10 @@ export interface ProjectorContext {
 export const LIVE_CHECKPOINT = 'projector';
 
 /** Connects to NATS, MongoDB and Redis (or reuses given connections) and ensures the streams. */
-export async function openProjectorContext(cfg: Config, shared: SharedConnections = {}): Promise<ProjectorContext> {
+export async function openProjectorContext(
+  cfg: Config,
+  shared: SharedConnections = {},
+): Promise<ProjectorContext> {
   const nc = shared.nc ?? (await connectNats(cfg.NATS_URL, 'teampulse-projector'));
   const mongo = shared.db ? undefined : await connectMongo(cfg.MONGO_URL, cfg.MONGO_DB);
   const db = shared.db ?? mongo!.db;

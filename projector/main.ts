@@ -1,13 +1,17 @@
-import { fileURLToPath } from 'node:url';
 import uWS from 'uWebSockets.js';
-import { loadConfig, type Config } from '../platform/config.ts';
+import type { Config } from '../platform/config.ts';
+import { runRoleIfMain } from '../platform/run-role.ts';
 import { listen } from '../platform/http/listen.ts';
 import { mountOps } from '../platform/http/ops.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { createRegistry } from '../platform/metrics.ts';
 import { Consumers, Streams } from '../schemas/streams.ts';
 import { openProjectorContext, type ProjectorContext, type SharedConnections } from './connect.ts';
-import { advisoryConsumerConfig, ensureConsumer, projectorConsumerConfig } from './consume/consumer-setup.ts';
+import {
+  advisoryConsumerConfig,
+  ensureConsumer,
+  projectorConsumerConfig,
+} from './consume/consumer-setup.ts';
 import { AdvisoryWatcher } from './dead-letter/advisory-watcher.ts';
 import { DeadLetterWriter } from './dead-letter/dead-letter-writer.ts';
 import { projectorMetrics } from './metrics.ts';
@@ -41,7 +45,10 @@ const LAG_POLL_MS = 5000;
  * MAX_DELIVERIES advisory watcher running, ops endpoints served. Several may run against
  * the same durable consumer, in one process or many.
  */
-export async function startProjector(cfg: Config, deps: ProjectorDeps = {}): Promise<ProjectorHandle> {
+export async function startProjector(
+  cfg: Config,
+  deps: ProjectorDeps = {},
+): Promise<ProjectorHandle> {
   const logger = deps.logger ?? createLogger({ level: cfg.LOG_LEVEL, role: 'projector' });
   const ctx = await openProjectorContext(cfg, deps);
   const { js, jsm } = ctx;
@@ -50,7 +57,9 @@ export async function startProjector(cfg: Config, deps: ProjectorDeps = {}): Pro
 
   const registry = createRegistry('projector');
   const metrics = projectorMetrics(registry);
-  const deadLetters = new DeadLetterWriter(ctx.nc, js, logger, (code) => metrics.deadLetters.inc({ code }));
+  const deadLetters = new DeadLetterWriter(ctx.nc, js, logger, (code) =>
+    metrics.deadLetters.inc({ code }),
+  );
   const consumer = await js.consumers.get(Streams.github.name, Consumers.projector);
   const runner = new ProjectorRunner({
     consumer,
@@ -82,7 +91,8 @@ export async function startProjector(cfg: Config, deps: ProjectorDeps = {}): Pro
   let lastApplied = 0;
   const poll = setInterval(() => {
     void (async () => {
-      const applied = (await metrics.events.get()).values.find((v) => v.labels.outcome === 'applied')?.value ?? 0;
+      const applied =
+        (await metrics.events.get()).values.find((v) => v.labels.outcome === 'applied')?.value ?? 0;
       metrics.eventsPerSecond.set((applied - lastApplied) / (LAG_POLL_MS / 1000));
       lastApplied = applied;
       const info = await consumer.info();
@@ -101,10 +111,14 @@ export async function startProjector(cfg: Config, deps: ProjectorDeps = {}): Pro
       readiness: async () => {
         const problems: string[] = [];
         if (stopping) problems.push('stopping');
-        if (runner.paused) problems.push('paused: MongoDB or Redis unreachable longer than the retry budget');
+        if (runner.paused)
+          problems.push('paused: MongoDB or Redis unreachable longer than the retry budget');
         if (ctx.nc.isClosed()) problems.push('nats: connection closed');
         // Also when idle: an outage shows before the next batch runs into it.
-        const [mongoUp, redisUp] = await Promise.all([answers(ctx.db.command({ ping: 1 })), answers(ctx.redis.ping())]);
+        const [mongoUp, redisUp] = await Promise.all([
+          answers(ctx.db.command({ ping: 1 })),
+          answers(ctx.redis.ping()),
+        ]);
         if (!mongoUp) problems.push('mongo: unreachable');
         if (!redisUp) problems.push('redis: unreachable');
         return problems;
@@ -142,18 +156,4 @@ function answers(ping: Promise<unknown>): Promise<boolean> {
 }
 
 /** Runs the projector alone: `tsx projector/main.ts`. SIGTERM/SIGINT stop it cleanly. */
-async function main(): Promise<void> {
-  let cfg: Config;
-  try {
-    cfg = loadConfig();
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  }
-  const handle = await startProjector(cfg);
-  const stop = () => void handle.stop().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) void main();
+runRoleIfMain(import.meta.url, startProjector);

@@ -8,7 +8,12 @@ export {
   type ProjectorContext,
   type SharedConnections,
 } from './connect.ts';
-export { applyBatch, BatchApplication, type BatchDeps, type BatchResult } from './batch/apply-batch.ts';
+export {
+  applyBatch,
+  BatchApplication,
+  type BatchDeps,
+  type BatchResult,
+} from './batch/apply-batch.ts';
 export { decodePush, deliveryIdOf, type LogMessage } from './batch/decode.ts';
 export { UpdatePublisher } from './batch/update-publisher.ts';
 export { TargetSource } from './consume/target-source.ts';

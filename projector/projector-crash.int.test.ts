@@ -13,7 +13,10 @@ const children: ChildProjector[] = [];
 beforeAll(async () => {
   servers = await useServers();
   // A short ack wait so each crash is followed by a redelivery within a second.
-  h = await projectorHarness(servers, { PROJECTOR_ACK_WAIT_MS: '1000', PROJECTOR_BATCH_SIZE: '50' });
+  h = await projectorHarness(servers, {
+    PROJECTOR_ACK_WAIT_MS: '1000',
+    PROJECTOR_BATCH_SIZE: '50',
+  });
 });
 afterAll(async () => {
   await Promise.all(children.map((c) => c.stop()));
@@ -26,7 +29,9 @@ function push(i: number): FakePush {
     owner: 'crashy',
     repo: 'app',
     repoId: 31337,
-    commits: [{ author: `dev${i % 3}`, timestamp: '2026-01-05T12:00:00Z', sha: fakeSha(`crash-${i}`) }],
+    commits: [
+      { author: `dev${i % 3}`, timestamp: '2026-01-05T12:00:00Z', sha: fakeSha(`crash-${i}`) },
+    ],
   };
 }
 

@@ -20,7 +20,12 @@ afterAll(async () => {
 });
 
 function onePush(owner: string, author: string, sha: string): FakePush {
-  return { owner, repo: 'svc', repoId: 777, commits: [{ author, timestamp: '2025-10-10T10:00:00Z', sha: fakeSha(sha) }] };
+  return {
+    owner,
+    repo: 'svc',
+    repoId: 777,
+    commits: [{ author, timestamp: '2025-10-10T10:00:00Z', sha: fakeSha(sha) }],
+  };
 }
 
 async function dlqCli(...args: string[]): Promise<string> {
@@ -56,14 +61,20 @@ describe('projector faults', () => {
 
   it('projector faults - failing three times dead-letters with headers and an alert; CLI retry applies it', async () => {
     const alerts: DeadLetterAlert[] = [];
-    const sub = h.nc.subscribe(Subjects.alertsDlq, { callback: (_e, m) => void alerts.push(m.json()) });
+    const sub = h.nc.subscribe(Subjects.alertsDlq, {
+      callback: (_e, m) => void alerts.push(m.json()),
+    });
     let broken = true;
     const projector = await h.start({
       faults: (event) => {
-        if (broken && event.push.commits[0]?.author.username === 'doomed') throw new Error('handler exploded');
+        if (broken && event.push.commits[0]?.author.username === 'doomed')
+          throw new Error('handler exploded');
       },
     });
-    const { seq, subject } = await h.append(onePush('faults', 'doomed', 'doomed-1'), 'doomed-delivery');
+    const { seq, subject } = await h.append(
+      onePush('faults', 'doomed', 'doomed-1'),
+      'doomed-delivery',
+    );
     await h.append(onePush('faults', 'fine', 'fine-1'));
     await h.settled();
     const letters = await h.deadLetters();
@@ -79,13 +90,22 @@ describe('projector faults', () => {
     });
     expect(letter.original.headers?.get(DlqHeaders.failedAt)).toMatch(/^\d{4}-/);
     await waitFor(() => alerts.length === 1, 5000, 'alert');
-    expect(alerts[0]).toMatchObject({ type: 'DEAD_LETTER', streamSeq: seq, errorCode: 'projection_failed', attempts: 3 });
+    expect(alerts[0]).toMatchObject({
+      type: 'DEAD_LETTER',
+      streamSeq: seq,
+      errorCode: 'projection_failed',
+      attempts: 3,
+    });
     const metrics = await (await fetch(`http://127.0.0.1:${projector.port}/metrics`)).text();
-    expect(metrics).toMatch(/teampulse_projector_dead_letters_total\{code="projection_failed",role="projector"\} 1/);
+    expect(metrics).toMatch(
+      /teampulse_projector_dead_letters_total\{code="projection_failed",role="projector"\} 1/,
+    );
     expect((await h.models()).counters['org:faults:dev:doomed:commits:2025-10-10']).toBeUndefined();
 
     expect(await dlqCli('list')).toContain('handler exploded');
-    expect(await dlqCli('show', String(letter.dlqSeq))).toContain('"deliveryId": "doomed-delivery"');
+    expect(await dlqCli('show', String(letter.dlqSeq))).toContain(
+      '"deliveryId": "doomed-delivery"',
+    );
     // The CLI runs its own batch code, without the fault: the cause is "fixed".
     broken = false;
     expect(await dlqCli('retry', String(letter.dlqSeq))).toContain('applied and removed');
@@ -97,9 +117,23 @@ describe('projector faults', () => {
 
   it('projector faults - a schema-invalid push is dead-lettered at once with the validation error', async () => {
     const projector = await h.start();
-    const bad = { ref: 'refs/heads/main', repository: { id: 5, name: 'x', owner: { login: 'faults' } }, commits: [{ id: 'not-a-sha' }] };
-    const { seq } = await h.appendBody('faults', 'x', Buffer.from(JSON.stringify(bad)), 'bad-delivery');
-    const notJson = await h.appendBody('faults', 'x', Buffer.from('{"ref": nope'), 'garbage-delivery');
+    const bad = {
+      ref: 'refs/heads/main',
+      repository: { id: 5, name: 'x', owner: { login: 'faults' } },
+      commits: [{ id: 'not-a-sha' }],
+    };
+    const { seq } = await h.appendBody(
+      'faults',
+      'x',
+      Buffer.from(JSON.stringify(bad)),
+      'bad-delivery',
+    );
+    const notJson = await h.appendBody(
+      'faults',
+      'x',
+      Buffer.from('{"ref": nope'),
+      'garbage-delivery',
+    );
     await h.append(onePush('faults', 'afterbad', 'after-bad-1'));
     await h.settled();
     const letters = (await h.deadLetters()).sort((a, b) => a.streamSeq - b.streamSeq);

@@ -11,7 +11,10 @@ let h: Harness;
 beforeAll(async () => {
   // Redis with its AOF: the counters must survive its restart, as in production.
   servers = await startFaultableServers({ redisAppendOnly: true });
-  h = await projectorHarness(servers, { PROJECTOR_BATCH_SIZE: '10', PROJECTOR_TRANSIENT_BUDGET_MS: '500' });
+  h = await projectorHarness(servers, {
+    PROJECTOR_BATCH_SIZE: '10',
+    PROJECTOR_TRANSIENT_BUDGET_MS: '500',
+  });
 }, 240_000);
 afterAll(async () => {
   await h?.close();
@@ -41,18 +44,33 @@ async function readyStatus(port: number): Promise<number> {
 describe('projector outages', () => {
   for (const which of ['redis', 'mongo'] as const) {
     it(`projector outages - ${which} stopped mid-run and restarted: exact counts, nothing dead-lettered`, async () => {
-      const all = [...(which === 'redis' ? [] : pushes(0, 150)), ...pushes(which === 'redis' ? 0 : 150, 150)];
+      const all = [
+        ...(which === 'redis' ? [] : pushes(0, 150)),
+        ...pushes(which === 'redis' ? 0 : 150, 150),
+      ];
       const fresh = all.slice(-150);
       const before = (await h.models()).commits.length;
       const projector = await h.start();
       for (const p of fresh.slice(0, 75)) await h.append(p);
       // Mid-run: some of this round's commits written, then the server goes, more events come.
-      await waitFor(async () => (await h.db.collection('commits').countDocuments()) >= before + 20, 60_000, 'progress');
+      await waitFor(
+        async () => (await h.db.collection('commits').countDocuments()) >= before + 20,
+        60_000,
+        'progress',
+      );
       await servers[which].stop();
       for (const p of fresh.slice(75)) await h.append(p);
-      await waitFor(async () => (await readyStatus(projector.port)) === 503, 30_000, 'readiness to drop');
+      await waitFor(
+        async () => (await readyStatus(projector.port)) === 503,
+        30_000,
+        'readiness to drop',
+      );
       await servers[which].restart();
-      await waitFor(async () => (await readyStatus(projector.port)) === 200, 60_000, 'readiness to return');
+      await waitFor(
+        async () => (await readyStatus(projector.port)) === 200,
+        60_000,
+        'readiness to return',
+      );
       await h.settled(120_000);
       expect(await h.models()).toEqual(projectInMemory(all.map((p) => pushReceived(p))));
       expect(await h.deadLetters()).toEqual([]);

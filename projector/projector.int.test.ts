@@ -33,7 +33,12 @@ function pushes(n: number, seed = 0): FakePush[] {
       repoId: 500 + repo,
       commits: Array.from({ length: 1 + (i % 3) }, (_, j) =>
         i % 6 === 5
-          ? { author: 'dup', timestamp: '2025-11-02T00:00:00Z', sha: fakeSha(`dup-${repo}-${j}`), distinct: false }
+          ? {
+              author: 'dup',
+              timestamp: '2025-11-02T00:00:00Z',
+              sha: fakeSha(`dup-${repo}-${j}`),
+              distinct: false,
+            }
           : {
               author: `dev${(i + j) % 5}`,
               timestamp: new Date(Date.UTC(2025, 10, 1 + ((i + j) % 9), j)).toISOString(),
@@ -71,7 +76,12 @@ describe('projector', () => {
       metricValue: 3,
       timeframeStart: new Date('2025-11-19T00:00:00Z'),
       timeframeEnd: new Date('2025-11-20T00:00:00Z'),
-      payload: { byAuthor: [{ devId: 'alice', count: 2 }, { devId: 'bob', count: 1 }] },
+      payload: {
+        byAuthor: [
+          { devId: 'alice', count: 2 },
+          { devId: 'bob', count: 1 },
+        ],
+      },
     });
     // Every read model equals what the pure projections compute for the same event.
     expect(models).toEqual(projectInMemory([pushReceived(seedPush())]));
@@ -119,10 +129,13 @@ describe('projector', () => {
     const ctx = (await h.start({ http: false })).context;
     const events = pushes(60, 7).map((p, i) => pushReceived(p, { seq: 1000 + i }));
     const expected = projectInMemory(events);
-    for (const [version, seed] of [[11, 1], [12, 2]] as const) {
+    for (const [version, seed] of [
+      [11, 1],
+      [12, 2],
+    ] as const) {
       const target = targetFor(version);
       const order = shuffled(events, seed);
-      for (let i = 0; i < order.length; ) {
+      for (let i = 0; i < order.length;) {
         const size = 1 + ((i * seed) % 13);
         await applyBatch({ ...ctx.batch, publisher: undefined }, target, order.slice(i, i + size));
         i += size;
@@ -148,7 +161,11 @@ describe('projector', () => {
           .collection(targetFor(0).snapshots)
           .findOne({ orgId: 'org9', repoId: update.repoId, metricName: 'recent_commits' });
         const counter = Number(await h.redis.get('org:org9:dev:zed:commits:2025-12-01'));
-        seen.push({ commitCount: update.payload.commitCount, snapshot: snap?.metricValue ?? 0, counter });
+        seen.push({
+          commitCount: update.payload.commitCount,
+          snapshot: snap?.metricValue ?? 0,
+          counter,
+        });
       }
     })();
     let expectedTotal = 0;
@@ -164,7 +181,11 @@ describe('projector', () => {
           sha: fakeSha(`live-${i}-${j}`),
         })),
       });
-      await waitFor(() => seen.reduce((n, s) => n + s.commitCount, 0) === expectedTotal, 20_000, 'update');
+      await waitFor(
+        () => seen.reduce((n, s) => n + s.commitCount, 0) === expectedTotal,
+        20_000,
+        'update',
+      );
       const last = seen.at(-1)!;
       expect(last.snapshot).toBe(expectedTotal);
       expect(last.counter).toBe(expectedTotal);
@@ -184,7 +205,13 @@ describe('projector', () => {
     const base = `http://127.0.0.1:${projector.port}`;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    for (const name of ['teampulse_projector_lag', 'teampulse_projector_events_total', 'teampulse_projector_batch_size', 'teampulse_projector_dead_letters_total', 'teampulse_projector_retries_total']) {
+    for (const name of [
+      'teampulse_projector_lag',
+      'teampulse_projector_events_total',
+      'teampulse_projector_batch_size',
+      'teampulse_projector_dead_letters_total',
+      'teampulse_projector_retries_total',
+    ]) {
       expect(metrics).toContain(name);
     }
     await projector.stop();

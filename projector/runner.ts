@@ -111,7 +111,8 @@ export class ProjectorRunner {
       try {
         await this.#process(msgs);
       } catch (err) {
-        if (!(err instanceof StoppingError)) this.#o.logger.error({ err }, 'unexpected error in the projector loop');
+        if (!(err instanceof StoppingError))
+          this.#o.logger.error({ err }, 'unexpected error in the projector loop');
       } finally {
         this.#inflight.clear();
       }
@@ -122,7 +123,10 @@ export class ProjectorRunner {
     const target = await this.#transient(() => this.#o.targets.current());
     // Only a redelivered message can carry the mark of a process that died on it.
     const again = msgs.filter((m) => m.info.deliveryCount > 1).map((m) => m.seq);
-    const marks = again.length > 0 ? await this.#transient(() => this.#o.markers.marks(again)) : new Map<number, Mark>();
+    const marks =
+      again.length > 0
+        ? await this.#transient(() => this.#o.markers.marks(again))
+        : new Map<number, Mark>();
     const normal = msgs.filter((m) => !marks.has(m.seq));
     if (normal.length > 0) {
       const seqs = normal.map((m) => m.seq);
@@ -136,7 +140,10 @@ export class ProjectorRunner {
         ...suspects.filter((m) => marks.get(m.seq) === Mark.batch),
         ...suspects.filter((m) => marks.get(m.seq) === Mark.alone),
       ];
-      this.#o.logger.warn({ seqs: ordered.map((m) => m.seq) }, 'a process died applying these; applying them one by one');
+      this.#o.logger.warn(
+        { seqs: ordered.map((m) => m.seq) },
+        'a process died applying these; applying them one by one',
+      );
       await this.#processOneByOne(ordered, target);
     }
   }
@@ -150,7 +157,10 @@ export class ProjectorRunner {
     } catch (err) {
       if (err instanceof StoppingError) throw err;
       if (items.length === 1) return this.#fail(items[0]!.msg, err);
-      this.#o.logger.warn({ err, size: items.length }, 'batch failed; applying its events one by one');
+      this.#o.logger.warn(
+        { err, size: items.length },
+        'batch failed; applying its events one by one',
+      );
       for (const item of items) await this.#applyOne(item, target);
       return;
     }
@@ -180,7 +190,11 @@ export class ProjectorRunner {
   async #apply(items: readonly Item[], target: ReadModelTarget): Promise<void> {
     let app: BatchApplication | undefined;
     const result = await this.#transient(async () => {
-      app ??= new BatchApplication(this.#o.batch, target, items.map((i) => i.event));
+      app ??= new BatchApplication(
+        this.#o.batch,
+        target,
+        items.map((i) => i.event),
+      );
       return app.run();
     });
     for (const { msg } of items) {
@@ -225,7 +239,10 @@ export class ProjectorRunner {
       return;
     }
     const delay = this.#o.backoffMs[attempts - 1] ?? this.#o.backoffMs.at(-1) ?? 1000;
-    this.#o.logger.warn({ err, seq: msg.seq, attempts, delayMs: delay }, 'event failed; redelivery after backoff');
+    this.#o.logger.warn(
+      { err, seq: msg.seq, attempts, delayMs: delay },
+      'event failed; redelivery after backoff',
+    );
     msg.nak(delay);
     this.#o.metrics.events.inc({ outcome: 'retried' });
     this.#o.metrics.retries.inc({ kind: 'nak' });
@@ -239,14 +256,19 @@ export class ProjectorRunner {
       onRetry: (err, attempt) => {
         this.#o.metrics.retries.inc({ kind: 'transient' });
         if (attempt === 1 || attempt % 10 === 0) {
-          this.#o.logger.warn({ err: (err as Error).message, attempt }, 'dependency unavailable; retrying');
+          this.#o.logger.warn(
+            { err: (err as Error).message, attempt },
+            'dependency unavailable; retrying',
+          );
         }
       },
       onPause: () => {
         this.#paused = true;
         this.#prefetcher.paused = true;
         this.#o.metrics.paused.set(1);
-        this.#o.logger.error('dependency down longer than the retry budget: processing paused, not ready');
+        this.#o.logger.error(
+          'dependency down longer than the retry budget: processing paused, not ready',
+        );
       },
       onResume: () => {
         this.#paused = false;

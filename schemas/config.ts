@@ -62,7 +62,7 @@ export const EnvSchema = z.object({
   PROJECTOR_PORT: port.default(3002),
   /** How long MongoDB/Redis may be down before the projector pauses (stops fetching, not ready). */
   PROJECTOR_TRANSIENT_BUDGET_MS: positiveInt.default(10_000),
-  PROJECTOR_BATCH_SIZE: positiveInt.max(1000).default(200),
+  PROJECTOR_BATCH_SIZE: positiveInt.max(5000).default(1000),
   PROJECTOR_BATCH_WAIT_MS: positiveInt.default(50),
   PROJECTOR_MAX_DELIVER: positiveInt.default(3),
   PROJECTOR_BACKOFF_MS: z

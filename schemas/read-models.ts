@@ -50,9 +50,13 @@ export function devDayKey(orgId: string, devId: string, day: string, namespace =
   return `${namespace}org:${orgId}:dev:${devId}:commits:${day}`;
 }
 
-/** Redis key of the set of `repoId:sha` already counted under a {@link devDayKey}. */
-export function devDaySeenKey(orgId: string, devId: string, day: string, namespace = ''): string {
-  return `${devDayKey(orgId, devId, day, namespace)}:seen`;
+/**
+ * Redis key of the set of `repoId:sha` already counted on an org's day, by any developer.
+ * One set per org-day, not per developer: a commit seen under two identities (a login live,
+ * `email:…` from a backfill) is counted once, for the first, as the `commits` document is.
+ */
+export function orgDaySeenKey(orgId: string, day: string, namespace = ''): string {
+  return `${namespace}org:${orgId}:commits:${day}:seen`;
 }
 
 /** Room name of an org on the gateway. */

@@ -48,7 +48,11 @@ export class BatchApplication {
     private readonly target: ReadModelTarget,
     private readonly events: readonly ProjectorEvent[],
   ) {
-    this.plan = planBatch(events, { mappings: deps.mappings, namespace: target.redisNamespace, ttlDays: deps.ttlDays });
+    this.plan = planBatch(events, {
+      mappings: deps.mappings,
+      namespace: target.redisNamespace,
+      ttlDays: deps.ttlDays,
+    });
   }
 
   async run(): Promise<BatchResult> {
@@ -89,6 +93,10 @@ export class BatchApplication {
 }
 
 /** Applies a batch of events to a target in one go (see {@link BatchApplication}). */
-export function applyBatch(deps: BatchDeps, target: ReadModelTarget, events: readonly ProjectorEvent[]): Promise<BatchResult> {
+export function applyBatch(
+  deps: BatchDeps,
+  target: ReadModelTarget,
+  events: readonly ProjectorEvent[],
+): Promise<BatchResult> {
   return new BatchApplication(deps, target, events).run();
 }

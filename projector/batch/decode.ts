@@ -30,7 +30,10 @@ export function deliveryIdOf(msg: Pick<LogMessage, 'headers' | 'seq'>): string {
  * there), one JSON.parse, one zod parse. A body that is not JSON or that the schema
  * rejects is a {@link PoisonMessageError} carrying the validation error.
  */
-export async function decodePush(msg: LogMessage, objects: () => Promise<ObjectStore>): Promise<PushReceived> {
+export async function decodePush(
+  msg: LogMessage,
+  objects: () => Promise<ObjectStore>,
+): Promise<PushReceived> {
   const body = await logBody(msg, objects);
   let json: unknown;
   try {
@@ -40,10 +43,21 @@ export async function decodePush(msg: LogMessage, objects: () => Promise<ObjectS
   }
   const parsed = PushEvent.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new PoisonMessageError(`push payload rejected by the schema: ${issues}`.slice(0, MAX_ERROR_CHARS), {
-      cause: parsed.error,
-    });
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new PoisonMessageError(
+      `push payload rejected by the schema: ${issues}`.slice(0, MAX_ERROR_CHARS),
+      {
+        cause: parsed.error,
+      },
+    );
   }
-  return { type: 'push', streamSeq: msg.seq, deliveryId: deliveryIdOf(msg), subject: msg.subject, push: parsed.data };
+  return {
+    type: 'push',
+    streamSeq: msg.seq,
+    deliveryId: deliveryIdOf(msg),
+    subject: msg.subject,
+    push: parsed.data,
+  };
 }

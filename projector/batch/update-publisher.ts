@@ -17,7 +17,9 @@ export class UpdatePublisher {
 
   async publish(update: CommitsUpdated): Promise<void> {
     const seqs = update.payload.lineage.map((l) => l.streamSeq).join(',');
-    const msgID = createHash('sha1').update(`${update.orgId}\u0000${update.repoId}\u0000${seqs}`).digest('hex');
+    const msgID = createHash('sha1')
+      .update(`${update.orgId}\u0000${update.repoId}\u0000${seqs}`)
+      .digest('hex');
     await this.js.publish(updatesSubject(update.orgId, update.repoId), JSON.stringify(update), {
       msgID,
       timeout: this.timeoutMs,

@@ -18,7 +18,9 @@ export const PUSH_FILTER = 'github.push.>';
  * uses its first step as the ack wait, which would redeliver a slow batch; failures are
  * nak'ed with the configured delays instead, and slow batches send `working()`.
  */
-export function projectorConsumerConfig(cfg: Config): Partial<ConsumerConfig> & { durable_name: string } {
+export function projectorConsumerConfig(
+  cfg: Config,
+): Partial<ConsumerConfig> & { durable_name: string } {
   return {
     durable_name: Consumers.projector,
     filter_subject: PUSH_FILTER,
@@ -57,7 +59,8 @@ export async function ensureConsumer(
   try {
     existing = (await jsm.consumers.info(stream, wanted.durable_name)).config;
   } catch (err) {
-    if (!(err instanceof JetStreamApiError) || err.code !== JetStreamApiCodes.ConsumerNotFound) throw err;
+    if (!(err instanceof JetStreamApiError) || err.code !== JetStreamApiCodes.ConsumerNotFound)
+      throw err;
   }
   if (!existing) {
     await jsm.consumers.add(stream, wanted);
@@ -67,5 +70,6 @@ export async function ensureConsumer(
   for (const key of MUTABLE) {
     if (wanted[key] !== undefined && wanted[key] !== existing[key]) changes[key] = wanted[key];
   }
-  if (Object.keys(changes).length > 0) await jsm.consumers.update(stream, wanted.durable_name, changes);
+  if (Object.keys(changes).length > 0)
+    await jsm.consumers.update(stream, wanted.durable_name, changes);
 }

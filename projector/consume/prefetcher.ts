@@ -16,7 +16,12 @@ export class Prefetcher {
 
   constructor(
     private readonly consumer: Consumer,
-    private readonly opts: { batchSize: number; expiresMs: number; logger: Logger; onPending?: (n: number) => void },
+    private readonly opts: {
+      batchSize: number;
+      expiresMs: number;
+      logger: Logger;
+      onPending?: (n: number) => void;
+    },
   ) {}
 
   start(): void {
@@ -68,7 +73,10 @@ export class Prefetcher {
         continue;
       }
       try {
-        this.#current = await this.consumer.fetch({ max_messages: this.opts.batchSize, expires: this.opts.expiresMs });
+        this.#current = await this.consumer.fetch({
+          max_messages: this.opts.batchSize,
+          expires: this.opts.expiresMs,
+        });
         if (this.#stopped) this.#current.stop();
         for await (const msg of this.#current) {
           this.#buffer.push(msg);

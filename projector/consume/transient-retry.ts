@@ -22,7 +22,10 @@ const MAX_DELAY_MS = 5000;
  * being processed stay with this process meanwhile (the runner sends `working()`), so an
  * outage burns no deliveries and dead-letters nothing.
  */
-export async function retryTransient<T>(fn: () => Promise<T>, opts: TransientRetryOptions): Promise<T> {
+export async function retryTransient<T>(
+  fn: () => Promise<T>,
+  opts: TransientRetryOptions,
+): Promise<T> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {

@@ -35,13 +35,17 @@ describe('transient retry', () => {
   });
   it('transient retry - other errors are thrown at once', async () => {
     const { log, opts } = options();
-    await expect(retryTransient(() => Promise.reject(new TypeError('bug')), opts)).rejects.toThrow(TypeError);
+    await expect(retryTransient(() => Promise.reject(new TypeError('bug')), opts)).rejects.toThrow(
+      TypeError,
+    );
     expect(log).toEqual([]);
   });
   it('transient retry - stopping ends the wait with a StoppingError', async () => {
     const ac = new AbortController();
     const { opts } = options(ac.signal);
     setTimeout(() => ac.abort(), 50);
-    await expect(retryTransient(() => Promise.reject(new TransientError('down')), opts)).rejects.toThrow(StoppingError);
+    await expect(
+      retryTransient(() => Promise.reject(new TransientError('down')), opts),
+    ).rejects.toThrow(StoppingError);
   });
 });

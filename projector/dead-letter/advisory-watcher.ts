@@ -46,7 +46,10 @@ export class AdvisoryWatcher {
   async #loop(): Promise<void> {
     while (!this.#stopped) {
       try {
-        const batch = (this.#current = await this.consumer.fetch({ max_messages: 20, expires: this.expiresMs }));
+        const batch = (this.#current = await this.consumer.fetch({
+          max_messages: 20,
+          expires: this.expiresMs,
+        }));
         if (this.#stopped) batch.stop();
         for await (const msg of batch) {
           await this.#handle(msg);
@@ -82,12 +85,18 @@ export class AdvisoryWatcher {
       msg.ack();
     } catch (err) {
       if (err instanceof MessageGoneError) {
-        this.logger.error({ seq }, 'MAX_DELIVERIES for a message no longer in the log; nothing to dead-letter');
+        this.logger.error(
+          { seq },
+          'MAX_DELIVERIES for a message no longer in the log; nothing to dead-letter',
+        );
         msg.ack();
         return;
       }
       const transient = classifyError(err) === 'transient';
-      this.logger.warn({ err, seq, transient }, 'could not dead-letter a MAX_DELIVERIES message; will retry');
+      this.logger.warn(
+        { err, seq, transient },
+        'could not dead-letter a MAX_DELIVERIES message; will retry',
+      );
       msg.nak(transient ? 2000 : 10_000);
     }
   }

@@ -39,7 +39,11 @@ function toDeadLetter(dlqSeq: number, headers: MsgHdrs | undefined, data: Uint8A
 }
 
 /** The dead letters, oldest first, at most `limit` (an ordered consumer reads them in one pass). */
-export async function listDeadLetters(js: JetStreamClient, jsm: JetStreamManager, limit = 100): Promise<DeadLetter[]> {
+export async function listDeadLetters(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  limit = 100,
+): Promise<DeadLetter[]> {
   const info = await jsm.streams.info(Streams.dlq.name);
   const wanted = Math.min(limit, info.state.messages);
   if (wanted === 0) return [];
@@ -55,7 +59,10 @@ export async function listDeadLetters(js: JetStreamClient, jsm: JetStreamManager
 }
 
 /** One dead letter by its DLQ sequence, or undefined. */
-export async function getDeadLetter(jsm: JetStreamManager, dlqSeq: number): Promise<DeadLetter | undefined> {
+export async function getDeadLetter(
+  jsm: JetStreamManager,
+  dlqSeq: number,
+): Promise<DeadLetter | undefined> {
   const stored = await jsm.streams.getMessage(Streams.dlq.name, { seq: dlqSeq });
   return stored ? toDeadLetter(stored.seq, stored.header, stored.data) : undefined;
 }
@@ -88,6 +95,7 @@ export async function retryDeadLetter(
 
 /** Deletes one dead letter, or all of them; resolves how many went. */
 export async function purgeDeadLetters(jsm: JetStreamManager, dlqSeq?: number): Promise<number> {
-  if (dlqSeq !== undefined) return (await jsm.streams.deleteMessage(Streams.dlq.name, dlqSeq, false)) ? 1 : 0;
+  if (dlqSeq !== undefined)
+    return (await jsm.streams.deleteMessage(Streams.dlq.name, dlqSeq, false)) ? 1 : 0;
   return (await jsm.streams.purge(Streams.dlq.name)).purged;
 }

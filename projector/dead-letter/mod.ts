@@ -1,5 +1,9 @@
 /** Dead letters: writing them (runner, advisories), and operating on them (CLI). */
-export { DeadLetterWriter, type DeadLetterAlert, type DeadLetterReason } from './dead-letter-writer.ts';
+export {
+  DeadLetterWriter,
+  type DeadLetterAlert,
+  type DeadLetterReason,
+} from './dead-letter-writer.ts';
 export { AdvisoryWatcher } from './advisory-watcher.ts';
 export {
   getDeadLetter,

@@ -10,7 +10,10 @@ export const ACTIVITY_WINDOW_DAYS = 7;
 export const ALL_REPOS = '*';
 
 /** The commit fields the activity index reads. */
-export type ActivityCommit = Pick<CommitDoc, 'repoId' | 'sha' | 'authorGithubId' | 'timestamp' | 'modulePaths'>;
+export type ActivityCommit = Pick<
+  CommitDoc,
+  'repoId' | 'sha' | 'authorGithubId' | 'timestamp' | 'modulePaths'
+>;
 
 /** One developer's line of an activity snapshot. */
 export interface DeveloperActivity {
@@ -69,7 +72,11 @@ export function activitySnapshot(
     const t = c.timestamp.getTime();
     if (t < from || t >= to) continue;
     let dev = perDev.get(c.authorGithubId);
-    if (!dev) perDev.set(c.authorGithubId, (dev = { shas: new Set(), days: new Set(), modules: new Set() }));
+    if (!dev)
+      perDev.set(
+        c.authorGithubId,
+        (dev = { shas: new Set(), days: new Set(), modules: new Set() }),
+      );
     const key = `${c.repoId}:${c.sha}`;
     if (dev.shas.has(key)) continue;
     dev.shas.add(key);

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { activityIndex, activitySnapshot, windowEndsOf, type ActivityCommit } from './activity-index.ts';
+import {
+  activityIndex,
+  activitySnapshot,
+  windowEndsOf,
+  type ActivityCommit,
+} from './activity-index.ts';
 
-const commit = (dev: string, sha: string, at: string, modules: string[], repoId = 'r1'): ActivityCommit => ({
+const commit = (
+  dev: string,
+  sha: string,
+  at: string,
+  modules: string[],
+  repoId = 'r1',
+): ActivityCommit => ({
   repoId,
   sha,
   authorGithubId: dev,
@@ -11,9 +22,15 @@ const commit = (dev: string, sha: string, at: string, modules: string[], repoId 
 
 describe('activity index', () => {
   it('activity index - the mean of three shares relative to the org, 0..100', () => {
-    expect(activityIndex({ commits: 10, activeDays: 7, modules: 4 }, { maxCommits: 10, maxModules: 4 })).toBe(100);
-    expect(activityIndex({ commits: 5, activeDays: 0, modules: 2 }, { maxCommits: 10, maxModules: 4 })).toBe(33);
-    expect(activityIndex({ commits: 1, activeDays: 1, modules: 0 }, { maxCommits: 1, maxModules: 0 })).toBe(38);
+    expect(
+      activityIndex({ commits: 10, activeDays: 7, modules: 4 }, { maxCommits: 10, maxModules: 4 }),
+    ).toBe(100);
+    expect(
+      activityIndex({ commits: 5, activeDays: 0, modules: 2 }, { maxCommits: 10, maxModules: 4 }),
+    ).toBe(33);
+    expect(
+      activityIndex({ commits: 1, activeDays: 1, modules: 0 }, { maxCommits: 1, maxModules: 0 }),
+    ).toBe(38);
   });
 
   it('activity index - counts commits, active days and repo/module pairs in the 7-day window only', () => {
@@ -60,9 +77,17 @@ describe('activity index', () => {
   });
 
   it('activity index - an empty window has no snapshot; a day belongs to the 7 windows ending on it and after', () => {
-    expect(activitySnapshot('acme', '2025-01-01', [commit('a', 's', '2025-02-01T00:00:00Z', [])])).toBeUndefined();
+    expect(
+      activitySnapshot('acme', '2025-01-01', [commit('a', 's', '2025-02-01T00:00:00Z', [])]),
+    ).toBeUndefined();
     expect(windowEndsOf(['2025-11-19'])).toEqual([
-      '2025-11-19', '2025-11-20', '2025-11-21', '2025-11-22', '2025-11-23', '2025-11-24', '2025-11-25',
+      '2025-11-19',
+      '2025-11-20',
+      '2025-11-21',
+      '2025-11-22',
+      '2025-11-23',
+      '2025-11-24',
+      '2025-11-25',
     ]);
   });
 });

@@ -44,7 +44,10 @@ export interface PlanOptions {
 export function planBatch(events: readonly ProjectorEvent[], opts: PlanOptions): BatchPlan {
   const state = fold(commitsProjection(opts.mappings), events);
   const commits = [...state.values()];
-  const repos = new Map<string, { orgId: string; repoId: string; days: Set<string>; keys: string[]; lineage: Lineage[] }>();
+  const repos = new Map<
+    string,
+    { orgId: string; repoId: string; days: Set<string>; keys: string[]; lineage: Lineage[] }
+  >();
   const orgDays = new Map<string, Set<string>>();
   const repoOf = (orgId: string, repoId: string) => {
     const id = `${orgId}\u0000${repoId}`;
@@ -67,7 +70,10 @@ export function planBatch(events: readonly ProjectorEvent[], opts: PlanOptions):
     const repoId = String(event.push.repository.id);
     const orgId = orgOfRepo.get(repoId);
     if (orgId === undefined) continue;
-    repoOf(orgId, repoId).lineage.push({ streamSeq: event.streamSeq, deliveryId: event.deliveryId });
+    repoOf(orgId, repoId).lineage.push({
+      streamSeq: event.streamSeq,
+      deliveryId: event.deliveryId,
+    });
   }
   return {
     commits,

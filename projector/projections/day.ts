@@ -26,7 +26,11 @@ export function addDays(day: string, n: number): string {
  * Groups days into runs of consecutive days after widening each by `before`/`after` days,
  * so a store reads one time range per run instead of one per day. Sorted, pure.
  */
-export function dayRuns(days: Iterable<string>, before = 0, after = 0): { from: string; to: string }[] {
+export function dayRuns(
+  days: Iterable<string>,
+  before = 0,
+  after = 0,
+): { from: string; to: string }[] {
   const sorted = [...new Set(days)].sort();
   const runs: { from: string; to: string }[] = [];
   for (const day of sorted) {

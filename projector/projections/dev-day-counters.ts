@@ -1,5 +1,5 @@
 import type { CommitDoc } from '../../schemas/read-models.ts';
-import { devDayKey, devDaySeenKey } from '../../schemas/read-models.ts';
+import { devDayKey, orgDaySeenKey } from '../../schemas/read-models.ts';
 import { commitKey } from './commit-doc.ts';
 import { dayEnd, utcDay } from './day.ts';
 
@@ -30,7 +30,7 @@ export function counterItemsOf(docs: Iterable<CommitDoc>, opts: CounterOptions):
     const day = utcDay(doc.timestamp);
     items.push({
       key: devDayKey(doc.orgId, doc.authorGithubId, day, opts.namespace),
-      seenKey: devDaySeenKey(doc.orgId, doc.authorGithubId, day, opts.namespace),
+      seenKey: orgDaySeenKey(doc.orgId, day, opts.namespace),
       member: commitKey(doc),
       expireAt: Math.floor(dayEnd(day).getTime() / 1000) + opts.ttlDays * 86_400,
     });

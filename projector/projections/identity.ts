@@ -11,7 +11,10 @@ export type OrgMappings = Readonly<Record<string, string>>;
 export function orgIdOf(repository: RepositoryRef, mappings: OrgMappings = {}): string {
   const login = repository.owner.login ?? repository.owner.name;
   if (login === undefined) {
-    throw new ProjectorError(ProjectorErrorCode.identity, 'repository.owner has neither login nor name');
+    throw new ProjectorError(
+      ProjectorErrorCode.identity,
+      'repository.owner has neither login nor name',
+    );
   }
   const owner = login.toLowerCase();
   return mappings[owner] ?? owner;
@@ -29,11 +32,16 @@ export function repoIdOf(repository: RepositoryRef): string {
 export function devIdOf(author: PushCommit['author']): string {
   if (author.username) return author.username;
   if (author.email) return `email:${author.email.toLowerCase()}`;
-  throw new ProjectorError(ProjectorErrorCode.identity, 'commit author has neither username nor email');
+  throw new ProjectorError(
+    ProjectorErrorCode.identity,
+    'commit author has neither username nor email',
+  );
 }
 
 /** Lower-cases the keys of `ORG_MAPPINGS`, since owners are matched lower-cased. */
-export function normalizeOrgMappings(raw: Readonly<Record<string, string>> | undefined): OrgMappings {
+export function normalizeOrgMappings(
+  raw: Readonly<Record<string, string>> | undefined,
+): OrgMappings {
   const out: Record<string, string> = {};
   for (const [owner, org] of Object.entries(raw ?? {})) out[owner.toLowerCase()] = org;
   return out;

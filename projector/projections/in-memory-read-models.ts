@@ -23,7 +23,10 @@ export interface ReadModels {
  * The read models that a set of events must produce, computed in memory by the same
  * projections the stores apply. The reference for spec tests, and for "live = replay".
  */
-export function projectInMemory(events: readonly ProjectorEvent[], mappings: OrgMappings = {}): ReadModels {
+export function projectInMemory(
+  events: readonly ProjectorEvent[],
+  mappings: OrgMappings = {},
+): ReadModels {
   const docs = [...fold(commitsProjection(mappings), events).values()];
   return readModelsOf(docs);
 }

@@ -6,7 +6,12 @@ export { moduleOf, modulePaths } from './module-paths.ts';
 export { addDays, dayEnd, dayRuns, dayStart, utcDay } from './day.ts';
 export { commitDocsOf, commitKey } from './commit-doc.ts';
 export { commitsProjection, type CommitsState } from './commits-projection.ts';
-export { counterItemsOf, countersOf, type CounterItem, type CounterOptions } from './dev-day-counters.ts';
+export {
+  counterItemsOf,
+  countersOf,
+  type CounterItem,
+  type CounterOptions,
+} from './dev-day-counters.ts';
 export { byAuthor, recentCommitsSnapshot } from './recent-commits.ts';
 export {
   ACTIVITY_WINDOW_DAYS,
@@ -18,4 +23,9 @@ export {
   type DeveloperActivity,
 } from './activity-index.ts';
 export { planBatch, type BatchPlan, type PlanOptions, type RepoChange } from './batch-plan.ts';
-export { projectInMemory, readModelsOf, sortSnapshots, type ReadModels } from './in-memory-read-models.ts';
+export {
+  projectInMemory,
+  readModelsOf,
+  sortSnapshots,
+  type ReadModels,
+} from './in-memory-read-models.ts';

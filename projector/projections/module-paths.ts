@@ -6,7 +6,11 @@ export function moduleOf(path: string): string {
 }
 
 /** Sorted unique modules of every added, removed or modified file. */
-export function modulePaths(files: { added: string[]; removed: string[]; modified: string[] }): string[] {
+export function modulePaths(files: {
+  added: string[];
+  removed: string[];
+  modified: string[];
+}): string[] {
   const modules = new Set<string>();
   for (const list of [files.added, files.removed, files.modified]) {
     for (const path of list) modules.add(moduleOf(path));

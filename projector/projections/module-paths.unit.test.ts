@@ -10,7 +10,11 @@ describe('module paths', () => {
   });
   it('module paths - sorted and unique over added, removed and modified', () => {
     expect(
-      modulePaths({ added: ['tests/a.ts', 'src/x.ts'], removed: ['README.md'], modified: ['src/y.ts'] }),
+      modulePaths({
+        added: ['tests/a.ts', 'src/x.ts'],
+        removed: ['README.md'],
+        modified: ['src/y.ts'],
+      }),
     ).toEqual(['.', 'src', 'tests']);
     expect(modulePaths({ added: [], removed: [], modified: [] })).toEqual([]);
   });
@@ -27,6 +31,8 @@ describe('days', () => {
       { from: '2025-01-01', to: '2025-01-02' },
       { from: '2025-01-10', to: '2025-01-10' },
     ]);
-    expect(dayRuns(['2025-01-01', '2025-01-10'], 6, 6)).toEqual([{ from: '2024-12-26', to: '2025-01-16' }]);
+    expect(dayRuns(['2025-01-01', '2025-01-10'], 6, 6)).toEqual([
+      { from: '2024-12-26', to: '2025-01-16' },
+    ]);
   });
 });

@@ -13,7 +13,15 @@ describe('read models', () => {
       .when(pushReceived(seedPush()))
       .then((models) => {
         expect(models.commits).toHaveLength(3);
-        expect(models.commits.map((c) => [c.authorGithubId, c.filesCount, c.modulePaths, c.orgId, c.repoId])).toEqual(
+        expect(
+          models.commits.map((c) => [
+            c.authorGithubId,
+            c.filesCount,
+            c.modulePaths,
+            c.orgId,
+            c.repoId,
+          ]),
+        ).toEqual(
           expect.arrayContaining([
             ['alice', 2, ['.', 'src'], 'acme', '42'],
             ['alice', 2, ['src', 'tests'], 'acme', '42'],
@@ -34,7 +42,12 @@ describe('read models', () => {
             metricValue: 3,
             timeframeStart: new Date('2025-11-19T00:00:00Z'),
             timeframeEnd: new Date('2025-11-20T00:00:00Z'),
-            payload: { byAuthor: [{ devId: 'alice', count: 2 }, { devId: 'bob', count: 1 }] },
+            payload: {
+              byAuthor: [
+                { devId: 'alice', count: 2 },
+                { devId: 'bob', count: 1 },
+              ],
+            },
           },
         ]);
         // One activity window per day from the commits' day to six days later.
@@ -52,11 +65,16 @@ describe('read models', () => {
   it('read models - a commit in two pushes (distinct: false) and a re-sent delivery count once', () => {
     const sha = fakeSha('shared');
     const first = pushReceived({
-      owner: 'acme', repo: 'web', repoId: 42,
+      owner: 'acme',
+      repo: 'web',
+      repoId: 42,
       commits: [{ author: 'alice', timestamp: '2025-11-19T10:00:00Z', sha }],
     });
     const second = pushReceived({
-      owner: 'acme', repo: 'web', repoId: 42, ref: 'refs/heads/release',
+      owner: 'acme',
+      repo: 'web',
+      repoId: 42,
+      ref: 'refs/heads/release',
       commits: [{ author: 'alice', timestamp: '2025-11-19T10:00:00Z', sha, distinct: false }],
     });
     const resent = { ...first, streamSeq: 999, deliveryId: 'new-guid' };
@@ -69,15 +87,37 @@ describe('read models', () => {
 
   it('read models - the same sha in two repositories counts in each', () => {
     const sha = fakeSha('fork');
-    const a = pushReceived({ owner: 'acme', repo: 'a', repoId: 1, commits: [{ author: 'x', timestamp: '2025-01-01T00:00:00Z', sha }] });
-    const b = pushReceived({ owner: 'acme', repo: 'b', repoId: 2, commits: [{ author: 'x', timestamp: '2025-01-01T00:00:00Z', sha }] });
-    spec().given(a).when(b).then({ counters: { 'org:acme:dev:x:commits:2025-01-01': 2 } });
+    const a = pushReceived({
+      owner: 'acme',
+      repo: 'a',
+      repoId: 1,
+      commits: [{ author: 'x', timestamp: '2025-01-01T00:00:00Z', sha }],
+    });
+    const b = pushReceived({
+      owner: 'acme',
+      repo: 'b',
+      repoId: 2,
+      commits: [{ author: 'x', timestamp: '2025-01-01T00:00:00Z', sha }],
+    });
+    spec()
+      .given(a)
+      .when(b)
+      .then({ counters: { 'org:acme:dev:x:commits:2025-01-01': 2 } });
   });
 
   it('read models - email identities and org mappings reach every read model', () => {
     const event = pushReceived({
-      owner: 'OctoCat', repo: 'w', repoId: 5,
-      commits: [{ author: 'Dee', email: 'Dee.Dot@Example.com', withUsername: false, timestamp: '2025-03-01T00:00:00Z' }],
+      owner: 'OctoCat',
+      repo: 'w',
+      repoId: 5,
+      commits: [
+        {
+          author: 'Dee',
+          email: 'Dee.Dot@Example.com',
+          withUsername: false,
+          timestamp: '2025-03-01T00:00:00Z',
+        },
+      ],
     });
     spec(normalizeOrgMappings({ OctoCat: 'acme' }))
       .given()
@@ -89,11 +129,18 @@ describe('read models', () => {
     const events = Array.from({ length: 40 }, (_, i) =>
       pushReceived({
         // A repository belongs to one owner.
-        owner: `org${(i % 5) % 3}`, repo: `r${i % 5}`, repoId: 100 + (i % 5),
+        owner: `org${(i % 5) % 3}`,
+        repo: `r${i % 5}`,
+        repoId: 100 + (i % 5),
         commits: Array.from({ length: 1 + (i % 4) }, (_, j) =>
           i % 5 === 4
             ? // Every fifth push repeats commits of another push to the same repo (a sha has one content).
-              { author: `dev${j}`, timestamp: `2025-11-0${1 + j}T08:00:00Z`, sha: fakeSha(`dup:${j}`), distinct: false }
+              {
+                author: `dev${j}`,
+                timestamp: `2025-11-0${1 + j}T08:00:00Z`,
+                sha: fakeSha(`dup:${j}`),
+                distinct: false,
+              }
             : {
                 author: `dev${(i + j) % 6}`,
                 timestamp: new Date(Date.UTC(2025, 10, 1 + ((i * 7 + j) % 20), j)).toISOString(),
@@ -117,9 +164,14 @@ describe('batch plan', () => {
     expect(plan.counters[0]?.expireAt).toBe(Date.UTC(2025, 10, 30) / 1000);
     expect(plan.repos).toEqual([
       {
-        orgId: 'acme', repoId: '42', days: ['2025-11-19'],
+        orgId: 'acme',
+        repoId: '42',
+        days: ['2025-11-19'],
         commitKeys: plan.commits.map((c) => `42:${c.sha}`),
-        lineage: [{ streamSeq: 10, deliveryId: 'd10' }, { streamSeq: 11, deliveryId: 'd11' }],
+        lineage: [
+          { streamSeq: 10, deliveryId: 'd10' },
+          { streamSeq: 11, deliveryId: 'd11' },
+        ],
       },
     ]);
     expect([...plan.orgDays]).toEqual([['acme', ['2025-11-19']]]);

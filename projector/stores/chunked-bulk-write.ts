@@ -23,7 +23,9 @@ export async function chunkedBulkWrite<T extends Document>(
   for (let start = 0; start < ops.length; start += BULK_CHUNK) {
     let indexes: Set<number>;
     try {
-      const result = await collection.bulkWrite(ops.slice(start, start + BULK_CHUNK), { ordered: false });
+      const result = await collection.bulkWrite(ops.slice(start, start + BULK_CHUNK), {
+        ordered: false,
+      });
       indexes = new Set(Object.keys(result.upsertedIds).map(Number));
     } catch (err) {
       indexes = upsertedDespiteDuplicates(err);

@@ -3,6 +3,7 @@ import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc } from '../../schemas/read-models.ts';
 import { commitKey } from '../projections/commit-doc.ts';
 import { duplicateIndexes } from './duplicate-key.ts';
+import { ensureTargetIndexes } from './ensure-indexes.ts';
 
 /**
  * Inserts commit documents, one unordered `insertMany`; a document whose (repoId, sha) is
@@ -12,8 +13,13 @@ import { duplicateIndexes } from './duplicate-key.ts';
  * an upsert's filter as a scan (measured: ~1000x slower at a few thousand documents).
  * Resolves the keys of the commits this call inserted: the new ones.
  */
-export async function upsertCommits(db: Db, target: ReadModelTarget, docs: readonly CommitDoc[]): Promise<Set<string>> {
+export async function upsertCommits(
+  db: Db,
+  target: ReadModelTarget,
+  docs: readonly CommitDoc[],
+): Promise<Set<string>> {
   if (docs.length === 0) return new Set();
+  await ensureTargetIndexes(db, target);
   // Copies: the driver adds an _id to what it inserts.
   const copies = docs.map((d) => ({ ...d }));
   let existing = new Set<number>();
@@ -30,8 +36,17 @@ export async function upsertCommits(db: Db, target: ReadModelTarget, docs: reado
 }
 
 /** Raises the target's checkpoint to the highest stream sequence written so far. */
-export async function raiseCheckpoint(db: Db, target: ReadModelTarget, name: string, streamSeq: number): Promise<void> {
+export async function raiseCheckpoint(
+  db: Db,
+  target: ReadModelTarget,
+  name: string,
+  streamSeq: number,
+): Promise<void> {
   await db
     .collection<{ _id: string; streamSeq: number; updatedAt: Date }>(target.checkpoints)
-    .updateOne({ _id: name }, { $max: { streamSeq }, $set: { updatedAt: new Date() } }, { upsert: true });
+    .updateOne(
+      { _id: name },
+      { $max: { streamSeq }, $set: { updatedAt: new Date() } },
+      { upsert: true },
+    );
 }

@@ -26,7 +26,9 @@ const COMMAND = 'teampulseCountDistinct';
 /** Items per script call: bounds how long one call holds Redis. */
 const CHUNK = 500;
 
-type WithCommand = Redis & { [COMMAND](numKeys: number, ...args: (string | number)[]): Promise<number> };
+type WithCommand = Redis & {
+  [COMMAND](numKeys: number, ...args: (string | number)[]): Promise<number>;
+};
 
 /** The Redis day counters: one EVALSHA per 500 items (ioredis loads the script on NOSCRIPT). */
 export class CounterStore {

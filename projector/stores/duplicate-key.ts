@@ -12,7 +12,7 @@ export function duplicateIndexes(err: unknown): Set<number> {
   if (!(err instanceof MongoBulkWriteError)) throw err;
   const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
   if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-  return new Set(errors.map((e) => e.index));
+  return new Set<number>(errors.map((e) => Number(e.index)));
 }
 
 /**

@@ -3,4 +3,5 @@ export { upsertCommits, raiseCheckpoint } from './commit-store.ts';
 export { snapshotsOf, upsertSnapshots } from './snapshot-store.ts';
 export { CounterStore } from './counter-store.ts';
 export { Mark, SuspectMarkers } from './suspect-markers.ts';
+export { ensureTargetIndexes } from './ensure-indexes.ts';
 export { readStoredModels } from './read-stored-models.ts';

@@ -10,7 +10,11 @@ import { sortSnapshots, type ReadModels } from '../projections/in-memory-read-mo
  * (no `_id`, sorted), so stored and in-memory models, or live and replayed ones, compare
  * with deep equality. Reads everything: for tests and checks, not for serving.
  */
-export async function readStoredModels(db: Db, redis: Redis, target: ReadModelTarget): Promise<ReadModels> {
+export async function readStoredModels(
+  db: Db,
+  redis: Redis,
+  target: ReadModelTarget,
+): Promise<ReadModels> {
   const commits = await db
     .collection<CommitDoc>(target.commits)
     .find({}, { projection: { _id: 0 } })
@@ -23,7 +27,13 @@ export async function readStoredModels(db: Db, redis: Redis, target: ReadModelTa
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${target.redisNamespace}org:*:commits:*`, 'COUNT', 1000);
+    const [next, batch] = await redis.scan(
+      cursor,
+      'MATCH',
+      `${target.redisNamespace}org:*:commits:*`,
+      'COUNT',
+      1000,
+    );
     cursor = next;
     for (const key of batch) if (!key.endsWith(':seen')) keys.push(key);
   } while (cursor !== '0');

@@ -1,7 +1,12 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
-import { activitySnapshot, ACTIVITY_WINDOW_DAYS, windowEndsOf, type ActivityCommit } from '../projections/activity-index.ts';
+import {
+  activitySnapshot,
+  ACTIVITY_WINDOW_DAYS,
+  windowEndsOf,
+  type ActivityCommit,
+} from '../projections/activity-index.ts';
 import type { BatchPlan } from '../projections/batch-plan.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../projections/day.ts';
 import { recentCommitsSnapshot } from '../projections/recent-commits.ts';
@@ -17,7 +22,11 @@ type Row = ActivityCommit & Pick<CommitDoc, 'orgId'>;
  * the whole batch (its orgs, its days widened by the window), grouped in memory: a
  * MongoDB-wire server without a usable index scans once per batch, not once per key.
  */
-export async function snapshotsOf(db: Db, target: ReadModelTarget, plan: BatchPlan): Promise<MetricSnapshot[]> {
+export async function snapshotsOf(
+  db: Db,
+  target: ReadModelTarget,
+  plan: BatchPlan,
+): Promise<MetricSnapshot[]> {
   if (plan.orgDays.size === 0) return [];
   const allDays = [...plan.orgDays.values()].flat().sort();
   const widen = ACTIVITY_WINDOW_DAYS - 1;
@@ -27,7 +36,17 @@ export async function snapshotsOf(db: Db, target: ReadModelTarget, plan: BatchPl
     .collection<CommitDoc>(target.commits)
     .find(
       { orgId: { $in: [...plan.orgDays.keys()] }, timestamp: { $gte: from, $lt: to } },
-      { projection: { _id: 0, orgId: 1, repoId: 1, sha: 1, authorGithubId: 1, timestamp: 1, modulePaths: 1 } },
+      {
+        projection: {
+          _id: 0,
+          orgId: 1,
+          repoId: 1,
+          sha: 1,
+          authorGithubId: 1,
+          timestamp: 1,
+          modulePaths: 1,
+        },
+      },
     )
     .toArray();
   const byOrg = new Map<string, Row[]>();
@@ -73,7 +92,11 @@ const keyOf = (s: Pick<MetricSnapshot, 'orgId' | 'repoId' | 'metricName' | 'time
  * updated by `_id`; new ones inserted in one `insertMany` (by `_id` and insert, because
  * FerretDB scans for an upsert's filter).
  */
-export async function upsertSnapshots(db: Db, target: ReadModelTarget, snapshots: readonly MetricSnapshot[]): Promise<void> {
+export async function upsertSnapshots(
+  db: Db,
+  target: ReadModelTarget,
+  snapshots: readonly MetricSnapshot[],
+): Promise<void> {
   if (snapshots.length === 0) return;
   const coll = db.collection<MetricSnapshot>(target.snapshots);
   const existing = new Map<string, Stored>();
@@ -82,9 +105,22 @@ export async function upsertSnapshots(db: Db, target: ReadModelTarget, snapshots
       {
         orgId: { $in: [...new Set(snapshots.map((s) => s.orgId))] },
         metricName: { $in: [...new Set(snapshots.map((s) => s.metricName))] },
-        timeframeStart: { $in: [...new Set(snapshots.map((s) => s.timeframeStart.getTime()))].map((t) => new Date(t)) },
+        timeframeStart: {
+          $in: [...new Set(snapshots.map((s) => s.timeframeStart.getTime()))].map(
+            (t) => new Date(t),
+          ),
+        },
       },
-      { projection: { _id: 1, orgId: 1, repoId: 1, metricName: 1, timeframeStart: 1, metricValue: 1 } },
+      {
+        projection: {
+          _id: 1,
+          orgId: 1,
+          repoId: 1,
+          metricName: 1,
+          timeframeStart: 1,
+          metricValue: 1,
+        },
+      },
     )
     .toArray()) as Stored[];
   for (const doc of found) existing.set(keyOf(doc), doc);
@@ -95,12 +131,18 @@ export async function upsertSnapshots(db: Db, target: ReadModelTarget, snapshots
     if (!old) inserts.push({ ...s });
     // Equal counts mean the same commits, so the same snapshot: nothing to write.
     else if (old.metricValue < s.metricValue) {
-      updates.push({ updateOne: { filter: { _id: old._id, metricValue: { $lte: s.metricValue } } as never, update: { $set: s } } });
+      updates.push({
+        updateOne: {
+          filter: { _id: old._id, metricValue: { $lte: s.metricValue } } as never,
+          // Only the fields that can change; the natural key stays as it is.
+          update: {
+            $set: { metricValue: s.metricValue, timeframeEnd: s.timeframeEnd, payload: s.payload },
+          },
+        },
+      });
     }
   }
-  if (process.env.SNAP_MODE === 'single') {
-    for (const u of updates) { const o = (u as any).updateOne; await coll.updateOne(o.filter, o.update); }
-  } else if (updates.length > 0) await chunkedBulkWrite(coll, updates);
+  if (updates.length > 0) await chunkedBulkWrite(coll, updates);
   if (inserts.length === 0) return;
   let raced = new Set<number>();
   try {
@@ -112,7 +154,13 @@ export async function upsertSnapshots(db: Db, target: ReadModelTarget, snapshots
   for (const i of raced) {
     const s = snapshots.find((x) => keyOf(x) === keyOf(inserts[i]!))!;
     await coll.updateOne(
-      { orgId: s.orgId, repoId: s.repoId, metricName: s.metricName, timeframeStart: s.timeframeStart, metricValue: { $lte: s.metricValue } },
+      {
+        orgId: s.orgId,
+        repoId: s.repoId,
+        metricName: s.metricName,
+        timeframeStart: s.timeframeStart,
+        metricValue: { $lte: s.metricValue },
+      },
       { $set: s },
     );
   }

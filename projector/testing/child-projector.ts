@@ -14,7 +14,10 @@ export interface ChildProjector {
 }
 
 /** Spawns a projector process with the config of `cfg` plus `env`; resolves once it printed `ready` (or exited). */
-export async function spawnProjector(cfg: Config, env: Record<string, string> = {}): Promise<ChildProjector> {
+export async function spawnProjector(
+  cfg: Config,
+  env: Record<string, string> = {},
+): Promise<ChildProjector> {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -33,10 +36,12 @@ export async function spawnProjector(cfg: Config, env: Record<string, string> = 
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   await new Promise<void>((resolve) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('ready\n')) resolve();
     });

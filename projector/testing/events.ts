@@ -7,7 +7,10 @@ import type { PushReceived } from '../projections/push-received.ts';
 let nextSeq = 1;
 
 /** A validated push event at a (by default increasing) stream sequence. */
-export function pushReceived(push: FakePush, opts: { seq?: number; deliveryId?: string } = {}): PushReceived {
+export function pushReceived(
+  push: FakePush,
+  opts: { seq?: number; deliveryId?: string } = {},
+): PushReceived {
   const streamSeq = opts.seq ?? nextSeq++;
   return {
     type: 'push',
@@ -25,9 +28,21 @@ export function seedPush(): FakePush {
     repo: 'web',
     repoId: 42,
     commits: [
-      { author: 'alice', timestamp: '2025-11-19T10:00:00Z', files: { added: ['src/a.ts'], modified: ['README.md'] } },
-      { author: 'alice', timestamp: '2025-11-19T10:05:00Z', files: { modified: ['src/b.ts', 'tests/b.test.ts'] } },
-      { author: 'bob', timestamp: '2025-11-19T11:00:00+02:00', files: { removed: ['docs/old.md'], modified: [] } },
+      {
+        author: 'alice',
+        timestamp: '2025-11-19T10:00:00Z',
+        files: { added: ['src/a.ts'], modified: ['README.md'] },
+      },
+      {
+        author: 'alice',
+        timestamp: '2025-11-19T10:05:00Z',
+        files: { modified: ['src/b.ts', 'tests/b.test.ts'] },
+      },
+      {
+        author: 'bob',
+        timestamp: '2025-11-19T11:00:00+02:00',
+        files: { removed: ['docs/old.md'], modified: [] },
+      },
     ],
   };
 }

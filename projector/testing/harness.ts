@@ -1,5 +1,10 @@
 /** Integration-test harness: real servers, the log filled as ingest fills it, read models read back. */
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
 import { buildPushPayload, type FakePush } from '../../cli/push-payload.ts';
@@ -26,7 +31,10 @@ export interface Urls {
 let deliveries = 0;
 
 /** A harness around one set of servers; `close()` stops every projector it started. */
-export async function projectorHarness(urls: Urls, overrides: Partial<Record<keyof Env, string>> = {}) {
+export async function projectorHarness(
+  urls: Urls,
+  overrides: Partial<Record<keyof Env, string>> = {},
+) {
   const cfg: Config = loadConfig(
     {},
     {
@@ -48,7 +56,10 @@ export async function projectorHarness(urls: Urls, overrides: Partial<Record<key
   const jsm: JetStreamManager = await jetstreamManager(nc);
   await ensureStreams(jsm, cfg);
   const appender = new LogAppender(nc, { timeoutMs: 5000 });
-  const mongo = new MongoClient(cfg.MONGO_URL, { serverSelectionTimeoutMS: 20_000, retryWrites: false });
+  const mongo = new MongoClient(cfg.MONGO_URL, {
+    serverSelectionTimeoutMS: 20_000,
+    retryWrites: false,
+  });
   const db: Db = mongo.db(cfg.MONGO_DB);
   const redis = new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', () => undefined);
@@ -71,10 +82,23 @@ export async function projectorHarness(urls: Urls, overrides: Partial<Record<key
       return p;
     },
     /** Appends a push to the log exactly as ingest does. */
-    async append(push: FakePush, deliveryId = `d-${process.pid}-${++deliveries}`): Promise<AppendResult> {
-      return h.appendBody(push.owner, push.repo, Buffer.from(JSON.stringify(buildPushPayload(push))), deliveryId);
+    async append(
+      push: FakePush,
+      deliveryId = `d-${process.pid}-${++deliveries}`,
+    ): Promise<AppendResult> {
+      return h.appendBody(
+        push.owner,
+        push.repo,
+        Buffer.from(JSON.stringify(buildPushPayload(push))),
+        deliveryId,
+      );
     },
-    async appendBody(owner: string, repo: string, body: Uint8Array, deliveryId = `d-${process.pid}-${++deliveries}`) {
+    async appendBody(
+      owner: string,
+      repo: string,
+      body: Uint8Array,
+      deliveryId = `d-${process.pid}-${++deliveries}`,
+    ) {
       return appender.append({
         event: 'push',
         deliveryId,
@@ -95,7 +119,11 @@ export async function projectorHarness(urls: Urls, overrides: Partial<Record<key
         async () => {
           const last = (await jsm.streams.info(Streams.github.name)).state.last_seq;
           const info = await jsm.consumers.info(Streams.github.name, Consumers.projector);
-          return info.ack_floor.stream_seq >= last && info.num_pending === 0 && info.num_ack_pending === 0;
+          return (
+            info.ack_floor.stream_seq >= last &&
+            info.num_pending === 0 &&
+            info.num_ack_pending === 0
+          );
         },
         timeoutMs,
         'the projector to settle',
@@ -119,7 +147,11 @@ export async function projectorHarness(urls: Urls, overrides: Partial<Record<key
 export type Harness = Awaited<ReturnType<typeof projectorHarness>>;
 
 /** Polls `check` every 50 ms until it is true; throws after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -127,7 +159,8 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     } catch {
       // not yet (a server restarting, a stream not there yet)
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

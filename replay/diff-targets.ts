@@ -1,0 +1,113 @@
+import type { Redis } from 'ioredis';
+import type { Db, Document } from 'mongodb';
+import type { ReadModelTarget } from '../platform/read-model-target.ts';
+import {
+  diffSorted,
+  emptyDiff,
+  tally,
+  utf8Order,
+  type Differences,
+  type ModelDiff,
+} from './diff-tally.ts';
+
+const SCAN_COUNT = 1000;
+
+/**
+ * Compares two targets' read models, streamed: commits and snapshots as two cursors
+ * sorted on their unique keys, merged; counters by SCAN over each namespace with MGET of
+ * the other side. Memory does not grow with the models' size.
+ */
+export async function diffTargets(
+  db: Db,
+  redis: Redis,
+  current: ReadModelTarget,
+  rebuilt: ReadModelTarget,
+): Promise<Differences> {
+  const commits = await diffSorted(
+    sortedDocs(db, current.commits, { repoId: 1, sha: 1 }),
+    sortedDocs(db, rebuilt.commits, { repoId: 1, sha: 1 }),
+    (d) => `${String(d.repoId)}\u0000${String(d.sha)}`,
+    utf8Order,
+  );
+  const snapshotSort = { orgId: 1, repoId: 1, metricName: 1, timeframeStart: 1 } as const;
+  const snapshots = await diffSorted(
+    sortedDocs(db, current.snapshots, snapshotSort),
+    sortedDocs(db, rebuilt.snapshots, snapshotSort),
+    (d) =>
+      [d.orgId, d.repoId, d.metricName, (d.timeframeStart as Date).toISOString()]
+        .map(String)
+        .join('\u0000'),
+    utf8Order,
+  );
+  const counters = await diffCounters(redis, current, rebuilt);
+  const total = [commits, snapshots, counters].reduce(
+    (n, d) => n + d.added + d.removed + d.changed,
+    0,
+  );
+  return { commits, snapshots, counters, total };
+}
+
+function sortedDocs(db: Db, collection: string, sort: Record<string, 1>): AsyncIterable<Document> {
+  return db.collection(collection).find({}, { projection: { _id: 0 }, sort, batchSize: 1000 });
+}
+
+async function diffCounters(
+  redis: Redis,
+  current: ReadModelTarget,
+  rebuilt: ReadModelTarget,
+): Promise<ModelDiff> {
+  const diff = emptyDiff();
+  // Rebuilt side: added and changed.
+  await scanCounters(redis, rebuilt, async (keys) => {
+    const names = keys.map((k) => current.redisNamespace + k);
+    const [mine, theirs] = await Promise.all([
+      redis.mget(keys.map((k) => rebuilt.redisNamespace + k)),
+      redis.mget(names),
+    ]);
+    keys.forEach((key, i) => {
+      const value = mine[i] ?? null;
+      const before = theirs[i] ?? null;
+      if (before === null) tally(diff, { kind: 'added', key, rebuilt: Number(value) });
+      else if (before !== value) {
+        tally(diff, {
+          kind: 'changed',
+          key,
+          fields: [{ field: 'value', current: Number(before), rebuilt: Number(value) }],
+        });
+      }
+    });
+  });
+  // Current side: removed.
+  await scanCounters(redis, current, async (keys) => {
+    const mine = await redis.mget(keys.map((k) => rebuilt.redisNamespace + k));
+    const theirs = await redis.mget(keys.map((k) => current.redisNamespace + k));
+    keys.forEach((key, i) => {
+      if ((mine[i] ?? null) === null)
+        tally(diff, { kind: 'removed', key, current: Number(theirs[i]) });
+    });
+  });
+  return diff;
+}
+
+/** Calls `each` with the target's counter keys (namespace stripped, seen sets left out), a SCAN page at a time. */
+async function scanCounters(
+  redis: Redis,
+  target: ReadModelTarget,
+  each: (keys: string[]) => Promise<void>,
+): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(
+      cursor,
+      'MATCH',
+      `${target.redisNamespace}org:*:commits:*`,
+      'COUNT',
+      SCAN_COUNT,
+    );
+    cursor = next;
+    const keys = found
+      .filter((k) => !k.endsWith(':seen'))
+      .map((k) => k.slice(target.redisNamespace.length));
+    if (keys.length > 0) await each(keys);
+  } while (cursor !== '0');
+}

@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import { openProjectorContext, type SharedConnections } from '../projector/connect.ts';
+import type { OrgMappings } from '../projector/projections/identity.ts';
+import type { SwitchDeps } from './switch-over.ts';
+
+/** The checkpoint document a replay raises in the target it builds. */
+export const REPLAY_CHECKPOINT = 'replay';
+
+/** Everything a replay, rollback or cleanup works with. */
+export interface ReplayContext extends SwitchDeps {
+  readonly redis: Redis;
+  readonly mappings: OrgMappings;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the projector's own connections and batch code, with the replay's differences:
+ * no COMMITS_UPDATED (dashboards must not hear about history being rewritten into a
+ * target nobody reads yet) and its own checkpoint name.
+ */
+export async function openReplayContext(
+  cfg: Config,
+  logger: Logger,
+  shared: SharedConnections = {},
+): Promise<ReplayContext> {
+  const ctx = await openProjectorContext(cfg, shared);
+  return {
+    nc: ctx.nc,
+    js: ctx.js,
+    jsm: ctx.jsm,
+    db: ctx.db,
+    redis: ctx.redis,
+    objects: ctx.objects,
+    logger,
+    mappings: ctx.batch.mappings,
+    batch: { ...ctx.batch, publisher: undefined, checkpoint: REPLAY_CHECKPOINT },
+    close: () => ctx.close(),
+  };
+}
