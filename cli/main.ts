@@ -9,7 +9,9 @@ import { registerReplayCommands } from './replay.ts';
 import { registerBackfillCommand } from './backfill.ts';
 
 const program = new Command('teampulse')
-  .description('TeamPulse: live engineering-activity metrics from GitHub webhooks, on NATS JetStream')
+  .description(
+    'TeamPulse: live engineering-activity metrics from GitHub webhooks, on NATS JetStream',
+  )
   .showHelpAfterError()
   .exitOverride();
 
@@ -26,6 +28,10 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   // Known errors are one clear line; anything else keeps its stack for a bug report.
-  process.stderr.write(err instanceof TeamPulseError ? `teampulse: ${err.message}\n` : `${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(
+    err instanceof TeamPulseError
+      ? `teampulse: ${err.message}\n`
+      : `${(err as Error).stack ?? String(err)}\n`,
+  );
   process.exit(1);
 }

@@ -43,18 +43,30 @@ export function registerUpCommand(program: Command): void {
         ? undefined
         : await startLocalStack({
             dataDir,
-            ports: { nats: await portOrFree(4222), redis: await portOrFree(6379), mongo: await portOrFree(27017) },
+            ports: {
+              nats: await portOrFree(4222),
+              redis: await portOrFree(6379),
+              mongo: await portOrFree(27017),
+            },
           });
       const cfg = loadConfig(env, {
-        ...(stack ? { NATS_URL: stack.natsUrl, MONGO_URL: stack.mongoUrl, REDIS_URL: stack.redisUrl } : {}),
+        ...(stack
+          ? { NATS_URL: stack.natsUrl, MONGO_URL: stack.mongoUrl, REDIS_URL: stack.redisUrl }
+          : {}),
         ...(env.GITHUB_WEBHOOK_SECRET ? {} : { GITHUB_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }),
         ...(env.GATEWAY_JWT_SECRETS ? {} : { GATEWAY_JWT_SECRETS: DEV_JWT_SECRET }),
-        ...(env.GITHUB_REPO_SECRETS_FILE ? {} : { GITHUB_REPO_SECRETS_FILE: DEFAULT_REPO_SECRETS_FILE }),
+        ...(env.GITHUB_REPO_SECRETS_FILE
+          ? {}
+          : { GITHUB_REPO_SECRETS_FILE: DEFAULT_REPO_SECRETS_FILE }),
       });
       const ingest = await startIngest(cfg, { logger: logger.child({ role: 'ingest' }) });
       const projector = await startProjector(cfg, { logger: logger.child({ role: 'projector' }) });
       const gateway = await startGateway(cfg, { logger: logger.child({ role: 'gateway' }) });
-      const token = await mintToken(cfg, { orgs: ['org0', 'org1', 'acme'], ttlSeconds: 24 * 3600, sub: 'teampulse-up' });
+      const token = await mintToken(cfg, {
+        orgs: ['org0', 'org1', 'acme'],
+        ttlSeconds: 24 * 3600,
+        sub: 'teampulse-up',
+      });
       const gw = `http://${cfg.GATEWAY_HOST}:${gateway.port}`;
       const lines = [
         '',

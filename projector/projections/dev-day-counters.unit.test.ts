@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { CommitDoc } from '../../schemas/read-models.ts';
 import { counterItemsOf } from './dev-day-counters.ts';
 
-const doc = (authorGithubId: string, sha: string, timestamp = '2025-11-19T10:00:00Z'): CommitDoc => ({
+const doc = (
+  authorGithubId: string,
+  sha: string,
+  timestamp = '2025-11-19T10:00:00Z',
+): CommitDoc => ({
   sha,
   repoId: '42',
   orgId: 'acme',
@@ -17,7 +21,10 @@ const doc = (authorGithubId: string, sha: string, timestamp = '2025-11-19T10:00:
 describe('dev-day counters', () => {
   it('dev-day counters - one seen set per org-day, so a commit under two identities counts once', () => {
     const sha = 'a'.repeat(40);
-    const [live, backfilled] = counterItemsOf([doc('alice', sha), doc('email:alice@example.com', sha)], { namespace: '', ttlDays: 400 });
+    const [live, backfilled] = counterItemsOf(
+      [doc('alice', sha), doc('email:alice@example.com', sha)],
+      { namespace: '', ttlDays: 400 },
+    );
     expect(live!.key).toBe('org:acme:dev:alice:commits:2025-11-19');
     expect(backfilled!.key).toBe('org:acme:dev:email:alice@example.com:commits:2025-11-19');
     // Same set and same member: the Lua script counts only the first.
