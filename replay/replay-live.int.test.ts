@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('replay while live', () => {
   it('replay - events arriving during the rebuild and across the switch are neither lost nor doubled', async () => {
-    const before = corpus(30, 'before');
+    const before = corpus(200, 'before');
     const pool = corpus(250, 'during');
     for (const p of before) await h.append(p);
     await h.start({ http: false });
@@ -47,7 +47,7 @@ describe('replay while live', () => {
         await h.append(pool[sent]!);
         sent++;
         if (replaying) sentWhileReplaying++;
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 50));
       }
     })();
     await waitFor(() => sent >= 5, 20_000, 'traffic');

@@ -8,6 +8,7 @@ import { ReplayError, ReplayErrorCode } from './errors.ts';
 import { liveAckFloor, type Handoff } from './live-handoff.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { rebuildPass } from './rebuild-pass.ts';
+import { DeferredSnapshots } from '../projector/batch/deferred-snapshots.ts';
 import { REPLAY_CHECKPOINT, type ReplayContext } from './replay-context.ts';
 import { acquireReplayLock } from './replay-lock.ts';
 import { lastLogSeq, scopeFilters, type SubjectScope } from './scope.ts';
@@ -92,11 +93,15 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
     const totals = { events: 0, commits: 0, skipped: 0 };
     let position = job.startSeq - 1;
     let passes = 0;
+    // Snapshots are recomputed once, after the rebuild passes, not after every batch.
+    const deferred = new DeferredSnapshots();
+    if (job.resumed) await deferred.addFromTarget(ctx.db, target);
+    const rebuildCtx = { ...ctx, batch: { ...ctx.batch, deferredSnapshots: deferred } };
     for (;;) {
       const toSeq = await lastLogSeq(ctx.jsm);
       const first = passes++ === 0;
       const pass = await rebuildPass(
-        ctx,
+        rebuildCtx,
         target,
         {
           filters: scope.filters,
@@ -120,6 +125,7 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
       const behind = (await lastLogSeq(ctx.jsm)) - position;
       if (behind <= batchSize || passes >= (o.maxPasses ?? 5)) break;
     }
+    await deferred.flush(ctx.db, target);
     const summary: ReplaySummary = {
       version: target.version,
       previous: live,

@@ -8,6 +8,7 @@ import type { CounterStore } from '../stores/counter-store.ts';
 import { raiseCheckpoint, upsertCommits } from '../stores/commit-store.ts';
 import { snapshotsOf, upsertSnapshots } from '../stores/snapshot-store.ts';
 import type { UpdatePublisher } from './update-publisher.ts';
+import type { DeferredSnapshots } from './deferred-snapshots.ts';
 
 /** What applying a batch needs. The same for the live projector, DLQ retry and a replay. */
 export interface BatchDeps {
@@ -19,6 +20,8 @@ export interface BatchDeps {
   readonly ttlDays: number;
   /** Checkpoint document raised to the batch's highest stream sequence; undefined: none. */
   readonly checkpoint: string | undefined;
+  /** A rebuild puts snapshot recomputes off until its end (see {@link DeferredSnapshots}). */
+  readonly deferredSnapshots?: DeferredSnapshots | undefined;
 }
 
 export interface BatchResult {
@@ -63,7 +66,8 @@ export class BatchApplication {
       this.#countersDone = true;
     }
     if (!this.#snapshotsDone) {
-      await upsertSnapshots(db, this.target, await snapshotsOf(db, this.target, this.plan));
+      if (this.deps.deferredSnapshots) this.deps.deferredSnapshots.add(this.plan);
+      else await upsertSnapshots(db, this.target, await snapshotsOf(db, this.target, this.plan));
       this.#snapshotsDone = true;
     }
     if (!this.#checkpointDone && this.deps.checkpoint !== undefined && this.events.length > 0) {
