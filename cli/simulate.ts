@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { signBody } from './sign.ts';
 import { buildPushPayload, type FakeCommit } from './push-payload.ts';
 import { parsePositiveInt } from './options.ts';
+import { DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
 
 export interface SimulateOptions {
   url: string;
@@ -161,6 +162,3 @@ export function registerSimulateCommand(program: Command): void {
       if (Object.keys(summary.byStatus).some((s) => s !== '200')) process.exitCode = 1;
     });
 }
-
-/** The webhook secret `teampulse up` uses when none is configured (local development only). */
-export const DEV_WEBHOOK_SECRET = 'teampulse-dev-secret';

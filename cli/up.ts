@@ -7,12 +7,9 @@ import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
 import { startIngest } from '../ingest/main.ts';
 import { startProjector } from '../projector/main.ts';
 import { startGateway } from '../gateway/main.ts';
-import { DEV_WEBHOOK_SECRET } from './simulate.ts';
+import { DEV_JWT_SECRET, DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
 import { DEFAULT_REPO_SECRETS_FILE } from './secrets.ts';
 import { mintToken } from '../gateway/auth/mint-token.ts';
-
-/** The gateway token secret `teampulse up` uses when none is configured (local development only). */
-export const DEV_JWT_SECRET = 'teampulse-dev-jwt-secret-change-me-0123456789';
 
 async function portOrFree(wanted: number): Promise<number> {
   const { createServer } = await import('node:net');
