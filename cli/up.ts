@@ -65,13 +65,15 @@ export function registerUpCommand(program: Command): void {
         sub: 'teampulse-up',
       });
       const gw = `http://${cfg.GATEWAY_HOST}:${gateway.port}`;
+      const today = new Date().toISOString().slice(0, 10);
+      const monthStart = `${today.slice(0, 8)}01`;
       const lines = [
         '',
         'TeamPulse is up.',
         `  ingest     http://${cfg.INGEST_HOST}:${ingest.port}/api/v1/webhooks/github   (secret: ${env.GITHUB_WEBHOOK_SECRET ? '$GITHUB_WEBHOOK_SECRET' : `"${DEV_WEBHOOK_SECRET}" (dev default)`})`,
         `  dashboard  ${gw}/?token=${token}`,
         `  websocket  ws://${cfg.GATEWAY_HOST}:${gateway.port}/ws?token=<token>`,
-        `  api        ${gw}/api/v1/orgs/org0/dashboard?from=2026-11-01&to=2026-11-30  (Authorization: Bearer <token>)`,
+        `  api        ${gw}/api/v1/orgs/org0/dashboard?from=${monthStart}&to=${today}  (Authorization: Bearer <token>)`,
         `  projector  http://127.0.0.1:${projector.port}/metrics`,
         `  nats       ${cfg.NATS_URL}   mongo ${cfg.MONGO_URL}   redis ${cfg.REDIS_URL}${stack ? `   (${stack.mongo.kind}, data in ${dataDir})` : ''}`,
         `  token      ${token}   (orgs org0, org1, acme; 24 h)`,

@@ -16,7 +16,7 @@ const ferretdb = mongod === undefined ? await ensureBinary('ferretdb') : undefin
 const rows: [string, string | undefined][] = [
   ['nats-server', nats],
   ['redis-server', redis],
-  ['mongod', mongod],
+  ['mongod', mongod ?? '(not installed: FerretDB serves instead)'],
   ['ferretdb', mongod === undefined ? ferretdb : '(not needed: mongod present)'],
 ];
 for (const [name, path] of rows) console.log(`${name.padEnd(13)} ${path ?? 'MISSING'}`);
