@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { connectNats } from '../platform/nats.ts';
 import { LogAppender } from '../platform/log/append.ts';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -11,7 +11,7 @@ import {
   type CommitDate,
 } from '../backfill/mod.ts';
 import { configWith } from './replay.ts';
-import { parsePositiveInt } from './options.ts';
+import { parsePositiveInt, parseTime } from './options.ts';
 
 interface BackfillCliOptions {
   path: string;
@@ -26,13 +26,6 @@ interface BackfillCliOptions {
   date: CommitDate;
   natsUrl?: string;
   json?: boolean;
-}
-
-function parseTime(value: string): Date {
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime()))
-    throw new InvalidArgumentError(`expected an ISO time, got "${value}"`);
-  return at;
 }
 
 /** `teampulse backfill`: a clone's history into the log, as pushes in GitHub's shape. */

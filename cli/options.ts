@@ -10,3 +10,11 @@ export function parsePositiveInt(value: string, _previous?: unknown, allowZero =
   }
   return n;
 }
+
+/** commander parser for an ISO time option; the message names the problem. */
+export function parseTime(value: string): Date {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime()))
+    throw new InvalidArgumentError(`expected an ISO time, got "${value}"`);
+  return at;
+}

@@ -13,7 +13,7 @@ import {
   type ReplayContext,
   type ReplaySummary,
 } from '../replay/mod.ts';
-import { parsePositiveInt } from './options.ts';
+import { parsePositiveInt, parseTime } from './options.ts';
 
 // Connection options shared with `teampulse backfill`.
 /** The server options every operator command takes (each defaults to its env variable). */
@@ -55,13 +55,6 @@ interface ReplayCliOptions extends ConnectionOptions {
   batchSize: number;
   handoffTimeout: number;
   json?: boolean;
-}
-
-function parseTime(value: string): Date {
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime()))
-    throw new InvalidArgumentError(`expected an ISO time, got "${value}"`);
-  return at;
 }
 
 function parseProjections(value: string): ProjectionName[] {

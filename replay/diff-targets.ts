@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db, Document } from 'mongodb';
+import { counterKeyPages } from '../projector/stores/counter-keys.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
 import {
   diffSorted,
@@ -95,19 +96,5 @@ async function scanCounters(
   target: ReadModelTarget,
   each: (keys: string[]) => Promise<void>,
 ): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(
-      cursor,
-      'MATCH',
-      `${target.redisNamespace}org:*:commits:*`,
-      'COUNT',
-      SCAN_COUNT,
-    );
-    cursor = next;
-    const keys = found
-      .filter((k) => !k.endsWith(':seen'))
-      .map((k) => k.slice(target.redisNamespace.length));
-    if (keys.length > 0) await each(keys);
-  } while (cursor !== '0');
+  for await (const keys of counterKeyPages(redis, target, SCAN_COUNT)) await each(keys);
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
+import { counterKeyPages } from './counter-keys.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
 import { commitKey } from '../projections/commit-doc.ts';
@@ -25,18 +26,9 @@ export async function readStoredModels(
     .find({}, { projection: { _id: 0 } })
     .toArray();
   const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(
-      cursor,
-      'MATCH',
-      `${target.redisNamespace}org:*:commits:*`,
-      'COUNT',
-      1000,
-    );
-    cursor = next;
-    for (const key of batch) if (!key.endsWith(':seen')) keys.push(key);
-  } while (cursor !== '0');
+  for await (const page of counterKeyPages(redis, target)) {
+    for (const key of page) keys.push(target.redisNamespace + key);
+  }
   keys.sort();
   const values = keys.length ? await redis.mget(keys) : [];
   const counters = Object.fromEntries(keys.map((k, i) => [k, Number(values[i])]));
