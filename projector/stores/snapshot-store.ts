@@ -80,6 +80,16 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 type Stored = MetricSnapshot & { _id: unknown };
 
+/**
+ * A snapshot's `_id` is its natural key, so two projectors that insert the same snapshot
+ * collide on `_id` and a retry can address it without a query.
+ */
+export function snapshotId(
+  s: Pick<MetricSnapshot, 'orgId' | 'repoId' | 'metricName' | 'timeframeStart'>,
+): string {
+  return JSON.stringify([s.orgId, s.repoId, s.metricName, s.timeframeStart.toISOString()]);
+}
+
 const keyOf = (s: Pick<MetricSnapshot, 'orgId' | 'repoId' | 'metricName' | 'timeframeStart'>) =>
   `${s.orgId}\u0000${s.repoId}\u0000${s.metricName}\u0000${s.timeframeStart.getTime()}`;
 
@@ -144,24 +154,26 @@ export async function upsertSnapshots(
   }
   if (updates.length > 0) await chunkedBulkWrite(coll, updates);
   if (inserts.length === 0) return;
-  let raced = new Set<number>();
   try {
-    await coll.insertMany(inserts, { ordered: false });
+    await coll.insertMany(inserts.map((doc) => ({ ...doc, _id: snapshotId(doc) })) as never, {
+      ordered: false,
+    });
   } catch (err) {
-    raced = duplicateIndexes(err);
-  }
-  // Another projector inserted these a moment ago: apply ours only where it is not smaller.
-  for (const i of raced) {
-    const s = snapshots.find((x) => keyOf(x) === keyOf(inserts[i]!))!;
-    await coll.updateOne(
-      {
-        orgId: s.orgId,
-        repoId: s.repoId,
-        metricName: s.metricName,
-        timeframeStart: s.timeframeStart,
-        metricValue: { $lte: s.metricValue },
-      },
-      { $set: s },
+    duplicateIndexes(err); // anything but a duplicate key is rethrown
+    // Another projector inserted some of these since the find. Which ones is not taken from
+    // the error (FerretDB may stop at the first duplicate and report only it): every insert
+    // of this call is redone as a conditional upsert on its natural key, which lands only
+    // where the stored snapshot counts fewer commits. A duplicate-key answer to an upsert
+    // means the stored one counts as many or more: nothing to write.
+    await chunkedBulkWrite(
+      coll,
+      inserts.map((doc) => ({
+        updateOne: {
+          filter: { _id: snapshotId(doc), metricValue: { $lt: doc.metricValue } } as never,
+          update: { $set: doc },
+          upsert: true,
+        },
+      })),
     );
   }
 }
