@@ -18,6 +18,7 @@ import { UpdatePublisher } from './batch/update-publisher.ts';
 import { TargetSource } from './consume/target-source.ts';
 import { normalizeOrgMappings } from './projections/identity.ts';
 import { CounterStore } from './stores/counter-store.ts';
+import { SnapshotWriter } from './stores/snapshot-writer.ts';
 
 /** Connections to reuse instead of opening new ones (e.g. `teampulse up`, tests). */
 export interface SharedConnections {
@@ -67,6 +68,7 @@ export async function openProjectorContext(
   const batch: BatchDeps = {
     db,
     counters: new CounterStore(redis),
+    snapshots: new SnapshotWriter(db, redis),
     publisher: new UpdatePublisher(js, 5000),
     mappings: normalizeOrgMappings(cfg.ORG_MAPPINGS),
     ttlDays: cfg.REDIS_KEY_TTL_DAYS,

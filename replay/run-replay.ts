@@ -125,7 +125,7 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
       const behind = (await lastLogSeq(ctx.jsm)) - position;
       if (behind <= batchSize || passes >= (o.maxPasses ?? 5)) break;
     }
-    await deferred.flush(ctx.db, target);
+    await deferred.flush(ctx.batch.snapshots, target);
     const summary: ReplaySummary = {
       version: target.version,
       previous: live,

@@ -6,7 +6,7 @@ import type { OrgMappings } from '../projections/identity.ts';
 import type { ProjectorEvent } from '../projections/push-received.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import { raiseCheckpoint, upsertCommits } from '../stores/commit-store.ts';
-import { snapshotsOf, upsertSnapshots } from '../stores/snapshot-store.ts';
+import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
 import type { UpdatePublisher } from './update-publisher.ts';
 import type { DeferredSnapshots } from './deferred-snapshots.ts';
 
@@ -14,6 +14,7 @@ import type { DeferredSnapshots } from './deferred-snapshots.ts';
 export interface BatchDeps {
   readonly db: Db;
   readonly counters: CounterStore;
+  readonly snapshots: SnapshotWriter;
   /** Undefined: write the read models only (a replay rebuilding a target). */
   readonly publisher: UpdatePublisher | undefined;
   readonly mappings: OrgMappings;
@@ -67,7 +68,7 @@ export class BatchApplication {
     }
     if (!this.#snapshotsDone) {
       if (this.deps.deferredSnapshots) this.deps.deferredSnapshots.add(this.plan);
-      else await upsertSnapshots(db, this.target, await snapshotsOf(db, this.target, this.plan));
+      else await this.deps.snapshots.write(this.target, this.plan);
       this.#snapshotsDone = true;
     }
     if (!this.#checkpointDone && this.deps.checkpoint !== undefined && this.events.length > 0) {

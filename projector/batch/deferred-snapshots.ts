@@ -3,7 +3,7 @@ import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc } from '../../schemas/read-models.ts';
 import type { BatchPlan, RepoChange } from '../projections/batch-plan.ts';
 import { utcDay } from '../projections/day.ts';
-import { snapshotsOf, upsertSnapshots } from '../stores/snapshot-store.ts';
+import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
 
 /** Days of one org recomputed per flush step: bounds the commits read at once. */
 const CHUNK_DAYS = 31;
@@ -51,7 +51,7 @@ export class DeferredSnapshots {
   }
 
   /** Computes and writes every deferred snapshot, an org and a month at a time; then forgets them. */
-  async flush(db: Db, target: ReadModelTarget): Promise<number> {
+  async flush(writer: SnapshotWriter, target: ReadModelTarget): Promise<number> {
     let written = 0;
     for (const [orgId, daySet] of this.#orgDays) {
       const days = [...daySet].sort();
@@ -65,10 +65,7 @@ export class DeferredSnapshots {
           if (rd.length > 0)
             repos.push({ orgId, repoId: r.repoId, days: rd, commitKeys: [], lineage: [] });
         }
-        const plan = { commits: [], counters: [], repos, orgDays: new Map([[orgId, chunk]]) };
-        const snapshots = await snapshotsOf(db, target, plan);
-        await upsertSnapshots(db, target, snapshots);
-        written += snapshots.length;
+        written += await writer.write(target, { repos, orgDays: new Map([[orgId, chunk]]) });
       }
     }
     this.#repos.clear();

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
 import {
@@ -11,7 +11,6 @@ import type { BatchPlan } from '../projections/batch-plan.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../projections/day.ts';
 import { recentCommitsSnapshot } from '../projections/recent-commits.ts';
 import { chunkedBulkWrite } from './chunked-bulk-write.ts';
-import { duplicateIndexes } from './duplicate-key.ts';
 
 type Row = ActivityCommit & Pick<CommitDoc, 'orgId'>;
 
@@ -25,7 +24,7 @@ type Row = ActivityCommit & Pick<CommitDoc, 'orgId'>;
 export async function snapshotsOf(
   db: Db,
   target: ReadModelTarget,
-  plan: BatchPlan,
+  plan: Pick<BatchPlan, 'repos' | 'orgDays'>,
 ): Promise<MetricSnapshot[]> {
   if (plan.orgDays.size === 0) return [];
   const allDays = [...plan.orgDays.values()].flat().sort();
@@ -78,11 +77,9 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-type Stored = MetricSnapshot & { _id: unknown };
-
 /**
- * A snapshot's `_id` is its natural key, so two projectors that insert the same snapshot
- * collide on `_id` and a retry can address it without a query.
+ * A snapshot's `_id` is its natural key, so it is written with a filter on `_id` alone:
+ * the one filter FerretDB answers without scanning the collection.
  */
 export function snapshotId(
   s: Pick<MetricSnapshot, 'orgId' | 'repoId' | 'metricName' | 'timeframeStart'>,
@@ -90,17 +87,11 @@ export function snapshotId(
   return JSON.stringify([s.orgId, s.repoId, s.metricName, s.timeframeStart.toISOString()]);
 }
 
-const keyOf = (s: Pick<MetricSnapshot, 'orgId' | 'repoId' | 'metricName' | 'timeframeStart'>) =>
-  `${s.orgId}\u0000${s.repoId}\u0000${s.metricName}\u0000${s.timeframeStart.getTime()}`;
-
 /**
- * Writes snapshots on their natural key (org, repo, metric, start). Two projectors may
- * recompute one snapshot at once, one from fewer commits than the other; commits are only
- * ever added, so the one with the larger `metricValue` (a commit count) saw a superset.
- * Every write is conditional on the stored value not being larger, so the superset wins
- * whatever the order of the writes. Existing snapshots are found with one query and
- * updated by `_id`; new ones inserted in one `insertMany` (by `_id` and insert, because
- * FerretDB scans for an upsert's filter).
+ * Writes snapshots on their natural key (org, repo, metric, start), replacing what is
+ * stored. Callers hold the org's lease (see `SnapshotWriter`): the last write of a
+ * snapshot is then the recompute that saw every commit, so no condition on the stored
+ * value is needed (FerretDB could not apply one atomically anyway).
  */
 export async function upsertSnapshots(
   db: Db,
@@ -108,72 +99,10 @@ export async function upsertSnapshots(
   snapshots: readonly MetricSnapshot[],
 ): Promise<void> {
   if (snapshots.length === 0) return;
-  const coll = db.collection<MetricSnapshot>(target.snapshots);
-  const existing = new Map<string, Stored>();
-  const found = (await coll
-    .find(
-      {
-        orgId: { $in: [...new Set(snapshots.map((s) => s.orgId))] },
-        metricName: { $in: [...new Set(snapshots.map((s) => s.metricName))] },
-        timeframeStart: {
-          $in: [...new Set(snapshots.map((s) => s.timeframeStart.getTime()))].map(
-            (t) => new Date(t),
-          ),
-        },
-      },
-      {
-        projection: {
-          _id: 1,
-          orgId: 1,
-          repoId: 1,
-          metricName: 1,
-          timeframeStart: 1,
-          metricValue: 1,
-        },
-      },
-    )
-    .toArray()) as Stored[];
-  for (const doc of found) existing.set(keyOf(doc), doc);
-  const updates: AnyBulkWriteOperation<MetricSnapshot>[] = [];
-  const inserts: MetricSnapshot[] = [];
-  for (const s of snapshots) {
-    const old = existing.get(keyOf(s));
-    if (!old) inserts.push({ ...s });
-    // Equal counts mean the same commits, so the same snapshot: nothing to write.
-    else if (old.metricValue < s.metricValue) {
-      updates.push({
-        updateOne: {
-          filter: { _id: old._id, metricValue: { $lte: s.metricValue } } as never,
-          // Only the fields that can change; the natural key stays as it is.
-          update: {
-            $set: { metricValue: s.metricValue, timeframeEnd: s.timeframeEnd, payload: s.payload },
-          },
-        },
-      });
-    }
-  }
-  if (updates.length > 0) await chunkedBulkWrite(coll, updates);
-  if (inserts.length === 0) return;
-  try {
-    await coll.insertMany(inserts.map((doc) => ({ ...doc, _id: snapshotId(doc) })) as never, {
-      ordered: false,
-    });
-  } catch (err) {
-    duplicateIndexes(err); // anything but a duplicate key is rethrown
-    // Another projector inserted some of these since the find. Which ones is not taken from
-    // the error (FerretDB may stop at the first duplicate and report only it): every insert
-    // of this call is redone as a conditional upsert on its natural key, which lands only
-    // where the stored snapshot counts fewer commits. A duplicate-key answer to an upsert
-    // means the stored one counts as many or more: nothing to write.
-    await chunkedBulkWrite(
-      coll,
-      inserts.map((doc) => ({
-        updateOne: {
-          filter: { _id: snapshotId(doc), metricValue: { $lt: doc.metricValue } } as never,
-          update: { $set: doc },
-          upsert: true,
-        },
-      })),
-    );
-  }
+  await chunkedBulkWrite(
+    db.collection<MetricSnapshot>(target.snapshots),
+    snapshots.map((s) => ({
+      replaceOne: { filter: { _id: snapshotId(s) } as never, replacement: s, upsert: true },
+    })),
+  );
 }
