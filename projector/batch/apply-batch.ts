@@ -68,7 +68,15 @@ export class BatchApplication {
     }
     if (!this.#snapshotsDone) {
       if (this.deps.deferredSnapshots) this.deps.deferredSnapshots.add(this.plan);
-      else await this.deps.snapshots.write(this.target, this.plan);
+      else {
+        // All new: the writer may add them to the tallies it keeps instead of reading back.
+        const allNew = newKeys.size === this.plan.commits.length;
+        await this.deps.snapshots.write(
+          this.target,
+          this.plan,
+          allNew ? this.plan.commits : undefined,
+        );
+      }
       this.#snapshotsDone = true;
     }
     if (!this.#checkpointDone && this.deps.checkpoint !== undefined && this.events.length > 0) {

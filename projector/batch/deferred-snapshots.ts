@@ -1,18 +1,16 @@
 import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc } from '../../schemas/read-models.ts';
-import type { BatchPlan, RepoChange } from '../projections/batch-plan.ts';
+import type { BatchPlan } from '../projections/batch-plan.ts';
 import { utcDay } from '../projections/day.ts';
 import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
-
-/** Days of one org recomputed per flush step: bounds the commits read at once. */
-const CHUNK_DAYS = 31;
 
 /**
  * Snapshot keys whose recompute a rebuild puts off until its end. Snapshots are a pure
  * function of the stored commits, so computing each once after the last batch gives the
- * same documents as recomputing them after every batch — and in a fresh target they are
- * then inserts, not updates (which FerretDB pays for with a scan of the collection each).
+ * same documents as recomputing them after every batch, from one pass over the commits
+ * (not one range query per batch) and as inserts, not replacements (which FerretDB
+ * writes one transaction each).
  * The live path never defers: its readers need fresh snapshots after every batch.
  */
 export class DeferredSnapshots {
@@ -50,24 +48,18 @@ export class DeferredSnapshots {
     return n;
   }
 
-  /** Computes and writes every deferred snapshot, an org and a month at a time; then forgets them. */
+  /** Computes and writes every deferred snapshot from one pass over the target; then forgets them. */
   async flush(writer: SnapshotWriter, target: ReadModelTarget): Promise<number> {
-    let written = 0;
-    for (const [orgId, daySet] of this.#orgDays) {
-      const days = [...daySet].sort();
-      for (let i = 0; i < days.length; i += CHUNK_DAYS) {
-        const chunk = days.slice(i, i + CHUNK_DAYS);
-        const inChunk = new Set(chunk);
-        const repos: RepoChange[] = [];
-        for (const r of this.#repos.values()) {
-          if (r.orgId !== orgId) continue;
-          const rd = [...r.days].filter((d) => inChunk.has(d)).sort();
-          if (rd.length > 0)
-            repos.push({ orgId, repoId: r.repoId, days: rd, commitKeys: [], lineage: [] });
-        }
-        written += await writer.write(target, { repos, orgDays: new Map([[orgId, chunk]]) });
-      }
-    }
+    const written = await writer.writeFromScan(target, {
+      repos: [...this.#repos.values()].map((r) => ({
+        orgId: r.orgId,
+        repoId: r.repoId,
+        days: [...r.days].sort(),
+        commitKeys: [],
+        lineage: [],
+      })),
+      orgDays: new Map([...this.#orgDays].map(([orgId, days]) => [orgId, [...days].sort()])),
+    });
     this.#repos.clear();
     this.#orgDays.clear();
     return written;

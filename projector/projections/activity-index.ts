@@ -1,7 +1,6 @@
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
 import { MetricNames } from '../../schemas/read-models.ts';
 import { addDays, dayEnd, dayStart, utcDay } from './day.ts';
-import { byAuthor } from './recent-commits.ts';
 
 /** Length of the trailing window of the activity index, in UTC days (the end day included). */
 export const ACTIVITY_WINDOW_DAYS = 7;
@@ -51,6 +50,27 @@ export function windowEndsOf(days: Iterable<string>): string[] {
   return [...ends].sort();
 }
 
+/** One developer's distinct commits on one UTC day of an org, and the modules they changed. */
+export interface DevDay {
+  commits: number;
+  /** `<repoId>/<module>` pairs. */
+  readonly modules: Set<string>;
+}
+
+/** An org's day: its developers' {@link DevDay}s by devId. */
+export type OrgDay = Map<string, DevDay>;
+
+/** Adds one distinct commit to an org's day (see {@link DevDay}). */
+export function addToOrgDay(
+  day: OrgDay,
+  c: Pick<ActivityCommit, 'repoId' | 'authorGithubId' | 'modulePaths'>,
+): void {
+  let dev = day.get(c.authorGithubId);
+  if (!dev) day.set(c.authorGithubId, (dev = { commits: 0, modules: new Set() }));
+  dev.commits++;
+  for (const m of c.modulePaths) dev.modules.add(`${c.repoId}/${m}`);
+}
+
 /**
  * `activity_index` of an org for the window ending on `windowEnd` (the 7 UTC days up to
  * and including it), from the org's distinct commits (any superset of the window: the
@@ -63,47 +83,73 @@ export function activitySnapshot(
   windowEnd: string,
   commits: Iterable<ActivityCommit>,
 ): MetricSnapshot | undefined {
-  const firstDay = addDays(windowEnd, -(ACTIVITY_WINDOW_DAYS - 1));
-  const from = dayStart(firstDay).getTime();
+  const from = dayStart(addDays(windowEnd, -(ACTIVITY_WINDOW_DAYS - 1))).getTime();
   const to = dayEnd(windowEnd).getTime();
-  const perDev = new Map<string, { shas: Set<string>; days: Set<string>; modules: Set<string> }>();
-  const inWindow: ActivityCommit[] = [];
+  const seen = new Set<string>();
+  const days = new Map<string, OrgDay>();
   for (const c of commits) {
     const t = c.timestamp.getTime();
     if (t < from || t >= to) continue;
-    let dev = perDev.get(c.authorGithubId);
-    if (!dev)
-      perDev.set(
-        c.authorGithubId,
-        (dev = { shas: new Set(), days: new Set(), modules: new Set() }),
-      );
     const key = `${c.repoId}:${c.sha}`;
-    if (dev.shas.has(key)) continue;
-    dev.shas.add(key);
-    inWindow.push(c);
-    dev.days.add(utcDay(c.timestamp));
-    for (const m of c.modulePaths) dev.modules.add(`${c.repoId}/${m}`);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const day = utcDay(c.timestamp);
+    let orgDay = days.get(day);
+    if (!orgDay) days.set(day, (orgDay = new Map<string, DevDay>()));
+    addToOrgDay(orgDay, c);
   }
-  if (inWindow.length === 0) return undefined;
+  return activityOfDays(orgId, windowEnd, (day) => days.get(day));
+}
+
+/**
+ * {@link activitySnapshot} from an org's days already tallied: `dayOf(day)` gives the
+ * {@link OrgDay} of each day of the window (undefined: no commits). Pure.
+ */
+export function activityOfDays(
+  orgId: string,
+  windowEnd: string,
+  dayOf: (day: string) => OrgDay | undefined,
+): MetricSnapshot | undefined {
+  const firstDay = addDays(windowEnd, -(ACTIVITY_WINDOW_DAYS - 1));
+  const perDev = new Map<string, { commits: number; activeDays: number; modules: Set<string> }>();
+  let total = 0;
+  for (let i = 0; i < ACTIVITY_WINDOW_DAYS; i++) {
+    const orgDay = dayOf(addDays(firstDay, i));
+    if (!orgDay) continue;
+    for (const [devId, day] of orgDay) {
+      if (day.commits === 0) continue;
+      let dev = perDev.get(devId);
+      if (!dev) perDev.set(devId, (dev = { commits: 0, activeDays: 0, modules: new Set() }));
+      dev.commits += day.commits;
+      dev.activeDays++;
+      for (const m of day.modules) dev.modules.add(m);
+      total += day.commits;
+    }
+  }
+  if (total === 0) return undefined;
   let maxCommits = 0;
   let maxModules = 0;
   for (const dev of perDev.values()) {
-    maxCommits = Math.max(maxCommits, dev.shas.size);
+    maxCommits = Math.max(maxCommits, dev.commits);
     maxModules = Math.max(maxModules, dev.modules.size);
   }
-  const developers: DeveloperActivity[] = [...perDev]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([devId, dev]) => {
-      const line = { commits: dev.shas.size, activeDays: dev.days.size, modules: dev.modules.size };
-      return { devId, ...line, index: activityIndex(line, { maxCommits, maxModules }) };
-    });
+  const devIds = [...perDev.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const developers: DeveloperActivity[] = devIds.map((devId) => {
+    const dev = perDev.get(devId)!;
+    const line = { commits: dev.commits, activeDays: dev.activeDays, modules: dev.modules.size };
+    return { devId, ...line, index: activityIndex(line, { maxCommits, maxModules }) };
+  });
   return {
     orgId,
     repoId: ALL_REPOS,
     metricName: MetricNames.activityIndex,
-    metricValue: inWindow.length,
+    metricValue: total,
     timeframeStart: dayStart(firstDay),
     timeframeEnd: dayEnd(windowEnd),
-    payload: { byAuthor: byAuthor(inWindow), developers, windowDays: ACTIVITY_WINDOW_DAYS },
+    payload: {
+      byAuthor: developers.map((d) => ({ devId: d.devId, count: d.commits })),
+      developers,
+      windowDays: ACTIVITY_WINDOW_DAYS,
+    },
   };
 }

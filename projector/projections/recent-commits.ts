@@ -4,8 +4,16 @@ import { dayEnd, dayStart } from './day.ts';
 
 /** Counts per developer, as an array sorted by devId (dev ids may hold dots). */
 export function byAuthor(commits: Iterable<Pick<CommitDoc, 'authorGithubId'>>): AuthorCount[] {
+  return sortedCounts(countByAuthor(commits));
+}
+
+function countByAuthor(commits: Iterable<Pick<CommitDoc, 'authorGithubId'>>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const c of commits) counts.set(c.authorGithubId, (counts.get(c.authorGithubId) ?? 0) + 1);
+  return counts;
+}
+
+function sortedCounts(counts: ReadonlyMap<string, number>): AuthorCount[] {
   return [...counts]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([devId, count]) => ({ devId, count }));
@@ -21,13 +29,25 @@ export function recentCommitsSnapshot(
   day: string,
   commits: readonly Pick<CommitDoc, 'authorGithubId'>[],
 ): MetricSnapshot {
+  return recentCommitsOfCounts(orgId, repoId, day, countByAuthor(commits));
+}
+
+/** {@link recentCommitsSnapshot} from the day's commit counts per devId, already tallied. Pure. */
+export function recentCommitsOfCounts(
+  orgId: string,
+  repoId: string,
+  day: string,
+  counts: ReadonlyMap<string, number>,
+): MetricSnapshot {
+  let total = 0;
+  for (const n of counts.values()) total += n;
   return {
     orgId,
     repoId,
     metricName: MetricNames.recentCommits,
-    metricValue: commits.length,
+    metricValue: total,
     timeframeStart: dayStart(day),
     timeframeEnd: dayEnd(day),
-    payload: { byAuthor: byAuthor(commits) },
+    payload: { byAuthor: sortedCounts(counts) },
   };
 }

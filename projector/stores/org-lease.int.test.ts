@@ -40,15 +40,33 @@ describe('leases', () => {
     expect(await redis.exists('a', 'b', 'c', 'd')).toBe(0);
   });
 
-  it('runs fn again when its lease ran out before fn was done', async () => {
-    const leases = new Leases(redis, { ttlMs: 40 });
+  it('keeps a lease while fn runs; runs fn again when its holder stalled past the lease', async () => {
+    const leases = new Leases(redis, { ttlMs: 60 });
+    let longCalls = 0;
+    const long = leases.run(['long'], async () => {
+      longCalls++;
+      await sleep(200); // renewed meanwhile: nobody else gets in
+      return 'long';
+    });
+    await sleep(20);
+    expect(await redis.pttl('long')).toBeGreaterThan(0);
+    const waited = await leases.run(['long'], () => Promise.resolve(longCalls));
+    expect(await long).toBe('long');
+    expect(waited).toBe(1);
+    expect(longCalls).toBe(1);
+
     let slowCalls = 0;
     const slow = leases.run(['k'], async () => {
       slowCalls++;
-      if (slowCalls === 1) await sleep(150);
+      if (slowCalls === 1) {
+        // A stall that renewal cannot cover (the event loop is blocked past the lease)…
+        const until = Date.now() + 150;
+        while (Date.now() < until);
+        await sleep(100);
+      }
       return 'slow';
     });
-    await sleep(60); // the slow one's lease has expired: another holder gets in
+    await sleep(20); // …lets another holder in while the stalled one still runs
     const fast = await leases.run(['k'], () => Promise.resolve('fast'));
     expect(fast).toBe('fast');
     expect(await slow).toBe('slow');

@@ -26,12 +26,26 @@ end
 return held
 `;
 
+/** Extends the keys still holding this token; resolves how many did. */
+const EXTEND = `
+local held = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+    held = held + 1
+  end
+end
+return held
+`;
+
 const ACQUIRE_CMD = 'teampulseLeaseAcquire';
+const EXTEND_CMD = 'teampulseLeaseExtend';
 const RELEASE_CMD = 'teampulseLeaseRelease';
 
 type WithCommands = Redis & {
   [ACQUIRE_CMD](numKeys: number, ...args: (string | number)[]): Promise<number>;
   [RELEASE_CMD](numKeys: number, ...args: (string | number)[]): Promise<number>;
+  [EXTEND_CMD](numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
 export interface LeaseOptions {
@@ -45,12 +59,13 @@ const DEFAULTS: LeaseOptions = { ttlMs: 30_000, waitMs: 60_000 };
 
 /**
  * Short exclusive leases on a set of Redis keys (one script call to take all, one to
- * give them back). `run(names, fn)` runs `fn` while holding all of them, and runs it again
- * if the lease expired before `fn` was done: so the last run of `fn` for a name always
- * started after every earlier run ended, whatever the timing. `fn` must be idempotent.
+ * renew them while held, one to give them back). `run(keys, fn)` runs `fn` while holding
+ * all of them, and runs it again if the lease expired before `fn` was done (a holder that
+ * stalled past a whole lease life): so the last run of `fn` for a key always started
+ * after every earlier run ended, whatever the timing. `fn` must be idempotent.
  *
  * Why not a library: redlock, the common one, is a 2022 beta aimed at several
- * independent Redis servers; one server and these two short scripts is all we need.
+ * independent Redis servers; one server and these three short scripts is all we need.
  */
 export class Leases {
   readonly #redis: WithCommands;
@@ -59,26 +74,41 @@ export class Leases {
   constructor(redis: Redis, opts: Partial<LeaseOptions> = {}) {
     if (!(ACQUIRE_CMD in redis)) redis.defineCommand(ACQUIRE_CMD, { lua: ACQUIRE });
     if (!(RELEASE_CMD in redis)) redis.defineCommand(RELEASE_CMD, { lua: RELEASE });
+    if (!(EXTEND_CMD in redis)) redis.defineCommand(EXTEND_CMD, { lua: EXTEND });
     this.#redis = redis as WithCommands;
     this.#opts = { ...DEFAULTS, ...opts };
   }
 
-  /** Runs `fn` holding the leases of `keys` (Redis keys); see the class. */
-  async run<T>(keys: Iterable<string>, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` holding the leases of `keys` (Redis keys); see the class. `fn` gets the
+   * attempt number: above 0, an earlier attempt lost its lease midway.
+   */
+  async run<T>(keys: Iterable<string>, fn: (attempt: number) => Promise<T>): Promise<T> {
     const sorted = [...new Set(keys)].sort();
-    if (sorted.length === 0) return fn();
-    for (;;) {
+    if (sorted.length === 0) return fn(0);
+    for (let attempt = 0; ; attempt++) {
       const token = await this.#acquire(sorted);
+      // Renewed every third of its life while fn runs, so a long fn (a rebuild's flush)
+      // keeps it; a holder that stalls longer than a whole life loses it and reruns.
+      const renew = setInterval(() => void this.#extend(sorted, token), this.#opts.ttlMs / 3);
       let result: T;
       try {
-        result = await fn();
+        result = await fn(attempt);
       } catch (err) {
         await this.#release(sorted, token).catch(() => undefined);
         throw err;
+      } finally {
+        clearInterval(renew);
       }
       if ((await this.#release(sorted, token)) === sorted.length) return result;
       // The lease ran out while fn ran: another holder may have run fn alongside. Run again.
     }
+  }
+
+  async #extend(keys: string[], token: string): Promise<void> {
+    await this.#redis[EXTEND_CMD](keys.length, ...keys, token, this.#opts.ttlMs).catch(
+      () => undefined, // a renewal that did not get through shows as a lost lease at release
+    );
   }
 
   #release(keys: string[], token: string): Promise<number> {

@@ -1,43 +1,209 @@
-import type { Db } from 'mongodb';
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
-import type { BatchPlan } from '../projections/batch-plan.ts';
+import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
+import { addDays, dayEnd, dayStart } from '../projections/day.ts';
+import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
 import { Leases, type LeaseOptions } from './org-lease.ts';
-import { snapshotsOf, upsertSnapshots } from './snapshot-store.ts';
+import { insertSnapshots, tallyCommits, upsertSnapshots } from './snapshot-store.ts';
+
+/** Snapshots per insert while writing a rebuild's snapshots. */
+const INSERT_CHUNK = 1000;
+/** Days read beyond what a batch needs, so the next batches (later days) hit the cache. */
+const LOOKAHEAD_DAYS = 31;
+/** Orgs whose tallies one process keeps. */
+const MAX_CACHED_ORGS = 512;
+
+/** A tally of one org's commits over [from, to], valid while the org's generation is `gen`. */
+interface CachedOrg {
+  gen: string | null;
+  readonly from: string;
+  readonly to: string;
+  readonly tally: SnapshotTally;
+}
+
+export interface SnapshotWriterOptions extends Partial<LeaseOptions> {
+  /** Keep tallies between batches (default true); false reads the commits every batch. */
+  readonly cache?: boolean;
+}
 
 /**
- * Recomputes and writes the snapshots a plan touched, one org's at a time across every
+ * Recomputes and writes the snapshots of a set of keys, one org's at a time across every
  * process: under a Redis lease per (target, org). Two projectors recomputing one snapshot
  * at once could otherwise each read the commits before the other's were stored and the
- * smaller result land last — the stored value's condition does not help on FerretDB,
+ * smaller result land last — a condition on the stored value does not help on FerretDB,
  * which applies an update by reading the document and writing it back by `_id`. Under
  * the lease, the last recompute of a snapshot starts after every earlier write of its
  * commits (each projector stores its commits before it asks), so it sees all of them.
+ *
+ * Between batches the writer keeps each org's {@link SnapshotTally} and adds the next
+ * batch's commits to it instead of reading them back: on FerretDB every range read scans
+ * the whole collection. A tally is only used while the org's generation in Redis is the
+ * one this process set at its last write (nobody else wrote the org's snapshots since:
+ * every commit another process stored since our read is then still to be recomputed by
+ * that process, under the lease, after us), the batch's commits were all new (not one
+ * a crashed process stored and never recomputed) and its range covers the batch.
+ * Otherwise the commits are read again. Snapshots are the same either way (tested).
  */
 export class SnapshotWriter {
   readonly #leases: Leases;
+  readonly #cache = new Map<string, CachedOrg>();
+  readonly #useCache: boolean;
 
   constructor(
     private readonly db: Db,
-    redis: Redis,
-    opts: Partial<LeaseOptions> = {},
+    private readonly redis: Redis,
+    opts: SnapshotWriterOptions = {},
   ) {
     this.#leases = new Leases(redis, opts);
+    this.#useCache = opts.cache ?? true;
   }
 
-  /** Resolves how many snapshots were recomputed. */
+  /**
+   * A batch's snapshots, replaced. `batchCommits`: the batch's commits when all were new
+   * (this call's insert stored every one), else undefined. Resolves how many snapshots.
+   */
   async write(
     target: ReadModelTarget,
-    plan: Pick<BatchPlan, 'repos' | 'orgDays'>,
+    keys: SnapshotKeys,
+    batchCommits?: readonly TallyRow[],
   ): Promise<number> {
-    if (plan.orgDays.size === 0) return 0;
-    const keys = [...plan.orgDays.keys()].map(
-      (orgId) => `${target.redisNamespace}lease:snapshots:${orgId}`,
+    if (keys.orgDays.size === 0) return 0;
+    const orgs = [...keys.orgDays.keys()];
+    try {
+      return await this.#leases.run(leaseKeys(target, orgs), async (attempt) => {
+        const tallies = await this.#talliesOf(
+          target,
+          keys,
+          attempt === 0 ? batchCommits : undefined,
+        );
+        const snapshots = [...tallies].flatMap(([orgId, tally]) =>
+          tally.snapshotsOf(keysOfOrg(keys, orgId)),
+        );
+        await upsertSnapshots(this.db, target, snapshots);
+        const gens = orgs.map(() => randomUUID());
+        await this.redis.mset(orgs.flatMap((orgId, i) => [genKey(target, orgId), gens[i]!]));
+        orgs.forEach((orgId, i) => {
+          const cached = this.#cache.get(cacheKey(target, orgId));
+          if (cached) cached.gen = gens[i]!;
+        });
+        return snapshots.length;
+      });
+    } catch (err) {
+      // Whatever failed (even giving the lease back after a write that worked), the call
+      // will be retried with the same commits: the tallies must not count them twice.
+      for (const orgId of orgs) this.#cache.delete(cacheKey(target, orgId));
+      throw err;
+    }
+  }
+
+  async #talliesOf(
+    target: ReadModelTarget,
+    keys: SnapshotKeys,
+    batchCommits: readonly TallyRow[] | undefined,
+  ): Promise<Map<string, SnapshotTally>> {
+    const orgs = [...keys.orgDays.keys()];
+    const gens = await this.redis.mget(orgs.map((orgId) => genKey(target, orgId)));
+    const tallies = new Map<string, SnapshotTally>();
+    const misses: { orgId: string; from: string; to: string }[] = [];
+    orgs.forEach((orgId, i) => {
+      const days = keys.orgDays.get(orgId)!;
+      const from = addDays(days[0]!, -(ACTIVITY_WINDOW_DAYS - 1));
+      const to = addDays(days.at(-1)!, ACTIVITY_WINDOW_DAYS - 1);
+      const cached = this.#cache.get(cacheKey(target, orgId));
+      if (
+        this.#useCache &&
+        batchCommits &&
+        cached &&
+        cached.gen === gens[i] &&
+        cached.from <= from &&
+        cached.to >= to
+      ) {
+        for (const row of batchCommits) if (row.orgId === orgId) cached.tally.add(row);
+        tallies.set(orgId, cached.tally);
+      } else {
+        misses.push({ orgId, from, to: addDays(to, LOOKAHEAD_DAYS) });
+      }
+    });
+    if (misses.length === 0) return tallies;
+    const from = misses.map((m) => m.from).sort()[0]!;
+    const to = misses
+      .map((m) => m.to)
+      .sort()
+      .at(-1)!;
+    for (const m of misses) tallies.set(m.orgId, new SnapshotTally());
+    await tallyCommits(
+      this.db,
+      target,
+      {
+        orgId: { $in: misses.map((m) => m.orgId) },
+        timestamp: { $gte: dayStart(from), $lt: dayEnd(to) },
+      },
+      { add: (row) => tallies.get(row.orgId)!.add(row) },
     );
-    return this.#leases.run(keys, async () => {
-      const snapshots = await snapshotsOf(this.db, target, plan);
-      await upsertSnapshots(this.db, target, snapshots);
-      return snapshots.length;
+    for (const m of misses) {
+      if (!this.#useCache) continue;
+      // Generation unknown until this write sets one; set by write() on success.
+      this.#remember(cacheKey(target, m.orgId), {
+        gen: null,
+        from,
+        to,
+        tally: tallies.get(m.orgId)!,
+      });
+    }
+    return tallies;
+  }
+
+  #remember(key: string, entry: CachedOrg): void {
+    this.#cache.delete(key);
+    this.#cache.set(key, entry);
+    if (this.#cache.size > MAX_CACHED_ORGS) this.#cache.delete(this.#cache.keys().next().value!);
+  }
+
+  /**
+   * A rebuild's snapshots, all at once: one streamed pass over the target's commits (of
+   * the keys' orgs) into a {@link SnapshotTally}, then inserts, an org at a time. On a
+   * server that scans for every range query this is one scan instead of one per range.
+   */
+  async writeFromScan(target: ReadModelTarget, keys: SnapshotKeys): Promise<number> {
+    if (keys.orgDays.size === 0) return 0;
+    const orgs = [...keys.orgDays.keys()];
+    return this.#leases.run(leaseKeys(target, orgs), async () => {
+      const tally = new SnapshotTally();
+      await tallyCommits(this.db, target, { orgId: { $in: orgs } }, tally);
+      let written = 0;
+      for (const orgId of orgs) {
+        const snapshots = tally.snapshotsOf(keysOfOrg(keys, orgId));
+        for (let i = 0; i < snapshots.length; i += INSERT_CHUNK)
+          await insertSnapshots(this.db, target, snapshots.slice(i, i + INSERT_CHUNK));
+        written += snapshots.length;
+      }
+      // Whatever this process cached of these orgs predates the rebuild's writes.
+      for (const orgId of orgs) this.#cache.delete(cacheKey(target, orgId));
+      await this.redis.mset(orgs.flatMap((orgId) => [genKey(target, orgId), randomUUID()]));
+      return written;
     });
   }
+}
+
+function keysOfOrg(keys: SnapshotKeys, orgId: string): SnapshotKeys {
+  return {
+    repos: keys.repos.filter((r) => r.orgId === orgId),
+    orgDays: new Map([[orgId, keys.orgDays.get(orgId)!]]),
+  };
+}
+
+/** Short-lived (30 s), so outside the target's `org:*` keys that a replay copies. */
+function leaseKeys(target: ReadModelTarget, orgs: readonly string[]): string[] {
+  return orgs.map((orgId) => `${target.redisNamespace}lease:snapshots:${orgId}`);
+}
+
+/** Among the target's `org:*` keys, so dropping a target drops it too. */
+function genKey(target: ReadModelTarget, orgId: string): string {
+  return `${target.redisNamespace}org:${orgId}:snapshots:gen`;
+}
+
+function cacheKey(target: ReadModelTarget, orgId: string): string {
+  return `${target.commits}\u0000${orgId}`;
 }

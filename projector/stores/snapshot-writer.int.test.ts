@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeSha, type FakePush } from '../../cli/push-payload.ts';
+import { connectMongo, type MongoHandle } from '../../platform/mongo.ts';
+import { targetFor } from '../../platform/read-model-target.ts';
+import { connectRedis, type Redis } from '../../platform/redis.ts';
+import { useServers, type TestServers } from '../../test/support/servers.ts';
+import { planBatch } from '../projections/batch-plan.ts';
+import { projectInMemory } from '../projections/in-memory-read-models.ts';
+import type { ProjectorEvent } from '../projections/push-received.ts';
+import { pushReceived } from '../testing/events.ts';
+import { upsertCommits } from './commit-store.ts';
+import { readStoredModels } from './read-stored-models.ts';
+import { SnapshotWriter } from './snapshot-writer.ts';
+
+let servers: TestServers;
+let mongo: MongoHandle;
+let redis: Redis;
+
+beforeAll(async () => {
+  servers = await useServers({ nats: false });
+  mongo = await connectMongo(servers.mongoUrl, servers.mongoDbName);
+  redis = connectRedis(servers.redisUrl, 'snapshot-writer-test');
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await mongo?.close();
+  await servers?.stop();
+});
+
+let n = 0;
+function push(day: number, authors: string[]): ProjectorEvent {
+  const p: FakePush = {
+    owner: 'acme',
+    repo: 'web',
+    repoId: 42,
+    commits: authors.map((author, j) => ({
+      author,
+      timestamp: new Date(Date.UTC(2026, 4, day, 9, j)).toISOString(),
+      sha: fakeSha(`writer-${n++}`),
+      files: { modified: [`m${j % 3}/x.ts`] },
+    })),
+  };
+  return pushReceived(p);
+}
+
+/** What the projector does for a batch: store the commits, then the snapshots. */
+async function apply(writer: SnapshotWriter, version: number, events: ProjectorEvent[]) {
+  const target = targetFor(version);
+  const plan = planBatch(events, { mappings: {}, namespace: target.redisNamespace, ttlDays: 30 });
+  const inserted = await upsertCommits(mongo.db, target, plan.commits);
+  const allNew = inserted.size === plan.commits.length;
+  await writer.write(target, plan, allNew ? plan.commits : undefined);
+}
+
+async function storedSnapshots(version: number) {
+  return (await readStoredModels(mongo.db, redis, targetFor(version))).snapshots;
+}
+
+describe('snapshot writer', () => {
+  it('snapshot writer - two processes taking turns on one org: every write sees the other’s commits', async () => {
+    // Two writers are two processes: each keeps its own tallies between batches.
+    const a = new SnapshotWriter(mongo.db, redis);
+    const b = new SnapshotWriter(mongo.db, redis);
+    const events = [
+      push(3, ['alice', 'bob']),
+      push(3, ['carol']),
+      push(4, ['alice']),
+      push(3, ['bob', 'bob']),
+      push(9, ['dave']),
+    ];
+    await apply(a, 1, [events[0]!]); // a reads and keeps its tally
+    await apply(b, 1, [events[1]!]); // b writes in between: a's tally is out of date
+    await apply(a, 1, [events[2]!]); // must read again, or carol is missing
+    await apply(a, 1, [events[3]!]); // a's own last write: its tally is current
+    await apply(b, 1, [events[4]!]);
+    expect(await storedSnapshots(1)).toEqual(projectInMemory(events).snapshots);
+  });
+
+  it('snapshot writer - a batch with commits stored earlier but never recomputed reads them back', async () => {
+    const writer = new SnapshotWriter(mongo.db, redis);
+    const first = push(5, ['alice']);
+    const crashed = push(5, ['bob', 'carol']);
+    await apply(writer, 2, [first]);
+    // A process stored these commits, then died before its snapshot step…
+    const target = targetFor(2);
+    const plan = planBatch([crashed], { mappings: {}, namespace: '', ttlDays: 30 });
+    await upsertCommits(mongo.db, target, plan.commits);
+    // …and the redelivery lands here: its commits are not new, so the tally is not trusted.
+    await apply(writer, 2, [crashed]);
+    await apply(writer, 2, [first]); // a redelivery: nothing new, nothing counted twice
+    expect(await storedSnapshots(2)).toEqual(projectInMemory([first, crashed]).snapshots);
+  });
+
+  it('snapshot writer - kept tallies give the same snapshots as reading every batch', async () => {
+    const cached = new SnapshotWriter(mongo.db, redis);
+    const uncached = new SnapshotWriter(mongo.db, redis, { cache: false });
+    const events = Array.from({ length: 30 }, (_, i) =>
+      push(1 + ((i * 5) % 20), [`dev${i % 4}`, `dev${(i + 1) % 5}`]),
+    );
+    for (let i = 0; i < events.length; i += 3) {
+      await apply(cached, 3, events.slice(i, i + 3));
+      await apply(uncached, 4, events.slice(i, i + 3));
+    }
+    const expected = projectInMemory(events).snapshots;
+    expect(await storedSnapshots(3)).toEqual(expected);
+    expect(await storedSnapshots(4)).toEqual(expected);
+  });
+});
