@@ -7,6 +7,7 @@ import { binDir, cacheDir } from './cache-dir.ts';
 import {
   buildFerretDb,
   buildNatsServer,
+  FERRETDB_FILE,
   FERRETDB_VERSION,
   goBinary,
   NATS_SERVER_VERSION,
@@ -27,7 +28,8 @@ const found = new Map<BinaryName, Promise<string | undefined>>();
  *
  * - `nats-server`: the cached build, else `go install` of the pinned version into the
  *   cache, else a `nats-server` on PATH (Debian's is old, but serves JetStream).
- * - `ferretdb`: the cached build (checked to start), else built from source into the cache.
+ * - `ferretdb`: the cached build of the pinned version and patch set (checked to start),
+ *   else built from source into the cache.
  * - `redis-server`: PATH or /usr/bin, else `apt-get install redis-server` when root.
  * - `mongod`: only when on PATH; it cannot be installed here.
  *
@@ -48,11 +50,18 @@ export function ensureBinary(name: BinaryName): Promise<string | undefined> {
 async function locate(name: BinaryName): Promise<string | undefined> {
   switch (name) {
     case 'nats-server':
-      return cachedOrBuilt(name, NATS_SERVER_VERSION, '~1 min', buildNatsServer, () =>
+      return cachedOrBuilt(name, name, NATS_SERVER_VERSION, '~1 min', buildNatsServer, () =>
         which('nats-server'),
       );
     case 'ferretdb':
-      return cachedOrBuilt(name, FERRETDB_VERSION, '~2 min', buildFerretDb, () => undefined);
+      return cachedOrBuilt(
+        name,
+        FERRETDB_FILE,
+        FERRETDB_VERSION,
+        '~2 min',
+        buildFerretDb,
+        () => undefined,
+      );
     case 'redis-server':
       return findRedis();
     case 'mongod':
@@ -64,13 +73,14 @@ type GoBuild = (go: string, outDir: string, logFile: string) => Promise<boolean>
 
 async function cachedOrBuilt(
   name: 'nats-server' | 'ferretdb',
+  file: string,
   version: string,
   duration: string,
   build: GoBuild,
   fallback: () => string | undefined,
 ): Promise<string | undefined> {
   const dir = binDir();
-  const target = join(dir, name);
+  const target = join(dir, file);
   if (await runs(target)) return target;
   const go = goBinary();
   if (go !== undefined) {
