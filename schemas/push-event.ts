@@ -21,34 +21,36 @@ export type RoutableEvent = z.infer<typeof RoutableEvent>;
 
 const Paths = z.array(z.string()).default([]);
 
-/** One commit of a push, as GitHub sends it (the fields the projections use). */
-export const PushCommit = z
-  .object({
-    id: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'commit id must be a hex sha'),
-    distinct: z.boolean().default(true),
-    message: z.string(),
-    timestamp: z.iso.datetime({ offset: true }),
-    author: z
-      .object({
-        name: z.string().optional(),
-        email: z.string().optional(),
-        username: z.string().min(1).optional(),
-      })
-      .loose(),
-    added: Paths,
-    removed: Paths,
-    modified: Paths,
-  })
-  .loose();
+/**
+ * One commit of a push, as GitHub sends it: the fields the projections use, the rest
+ * stripped (not `.loose()`), so a decoded batch holds only what it needs.
+ */
+export const PushCommit = z.object({
+  id: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'commit id must be a hex sha'),
+  distinct: z.boolean().default(true),
+  message: z.string(),
+  timestamp: z.iso.datetime({ offset: true }),
+  author: z
+    .object({
+      name: z.string().optional(),
+      email: z.string().optional(),
+      username: z.string().min(1).optional(),
+    })
+    .loose(),
+  added: Paths,
+  removed: Paths,
+  modified: Paths,
+});
 export type PushCommit = z.infer<typeof PushCommit>;
 
-/** A `push` webhook payload (the fields the projections use). */
-export const PushEvent = z
-  .object({
-    ref: z.string(),
-    after: z.string().optional(),
-    repository: RepositoryRef,
-    commits: z.array(PushCommit).max(2048),
-  })
-  .loose();
+/**
+ * A `push` webhook payload: the fields the projections use, the rest stripped (the log
+ * keeps the whole body; a decoded event in a batch need not).
+ */
+export const PushEvent = z.object({
+  ref: z.string(),
+  after: z.string().optional(),
+  repository: RepositoryRef,
+  commits: z.array(PushCommit).max(2048),
+});
 export type PushEvent = z.infer<typeof PushEvent>;
