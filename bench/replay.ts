@@ -9,8 +9,9 @@
  * 3. The replay: `runReplay` (rebuild + switch, the projector's batch code) in a child
  *    process, whose peak RSS (VmHWM) is the figure.
  * 4. The limit: the same stream read with an ordered consumer, the same commit documents
- *    bulk-inserted straight into the same MongoDB and the same counters pipelined into
- *    the same Redis (no snapshots, no idempotency checks).
+ *    bulk-inserted straight into the same MongoDB (a collection with the same indexes)
+ *    and the same counters pipelined into the same Redis (no snapshots, no idempotency
+ *    checks).
  * Prints both rates and their ratio.
  */
 import { spawn } from 'node:child_process';
@@ -26,6 +27,7 @@ import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
 import { buildPushPayload, fakeSha, type FakeCommit } from '../cli/push-payload.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
+import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { startMongo, startNats, startRedis } from '../platform/local-stack/mod.ts';
 import { connectNats } from '../platform/nats.ts';
 import { ensureStreams } from '../platform/streams.ts';
@@ -119,7 +121,10 @@ async function limit(
   const mongo = new MongoClient(mongoUrl, { retryWrites: false });
   const db = mongo.db('bench');
   const redis = new Redis(redisUrl);
-  const collection = db.collection<CommitDoc>('limit_commits');
+  // The same indexes as a read-model target's commits: the documents go into the same kind
+  // of collection, so the limit pays the same index upkeep the replay does.
+  await ensureReadModelIndexes(db, '_limit');
+  const collection = db.collection<CommitDoc>('commits_limit');
   const last = (await (await jetstreamManager(nc)).streams.info(Streams.github.name)).state
     .last_seq;
   const consumer = await js.consumers.get(Streams.github.name, {
