@@ -12,8 +12,10 @@ import { insertSnapshots, tallyCommits, upsertSnapshots } from './snapshot-store
 const INSERT_CHUNK = 1000;
 /** Days read beyond what a batch needs, so the next batches (later days) hit the cache. */
 const LOOKAHEAD_DAYS = 31;
-/** Orgs whose tallies one process keeps. */
+/** Orgs whose tallies one process keeps (least recently used go first). */
 const MAX_CACHED_ORGS = 512;
+/** Longest range of days a kept tally may cover (a backfill's batch may span years). */
+const MAX_CACHED_DAYS = 120;
 
 /** A tally of one org's commits over [from, to], valid while the org's generation is `gen`. */
 interface CachedOrg {
@@ -122,6 +124,7 @@ export class SnapshotWriter {
       ) {
         for (const row of batchCommits) if (row.orgId === orgId) cached.tally.add(row);
         tallies.set(orgId, cached.tally);
+        this.#remember(cacheKey(target, orgId), cached);
       } else {
         misses.push({ orgId, from, to: addDays(to, LOOKAHEAD_DAYS) });
       }
@@ -142,8 +145,9 @@ export class SnapshotWriter {
       },
       { add: (row) => tallies.get(row.orgId)!.add(row) },
     );
+    const keep = this.#useCache && daysBetween(from, to) <= MAX_CACHED_DAYS;
     for (const m of misses) {
-      if (!this.#useCache) continue;
+      if (!keep) continue;
       // Generation unknown until this write sets one; set by write() on success.
       this.#remember(cacheKey(target, m.orgId), {
         gen: null,
@@ -185,6 +189,10 @@ export class SnapshotWriter {
       return written;
     });
   }
+}
+
+function daysBetween(from: string, to: string): number {
+  return (dayStart(to).getTime() - dayStart(from).getTime()) / 86_400_000;
 }
 
 function keysOfOrg(keys: SnapshotKeys, orgId: string): SnapshotKeys {
