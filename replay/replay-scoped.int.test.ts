@@ -8,6 +8,7 @@ import type { CommitDoc, MetricSnapshot } from '../schemas/read-models.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import { openReplayContext, type ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
+import { fakeSha } from '../cli/push-payload.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';
 
 let servers: TestServers;
@@ -15,6 +16,8 @@ let h: Harness;
 let ctx: ReplayContext;
 const pushes = corpus(40, 'scoped');
 const expected = projectInMemory(pushes.map((p) => pushReceived(p)));
+/** Log sequence of each push. */
+const seqs: number[] = [];
 
 beforeAll(async () => {
   servers = await useServers();
@@ -24,7 +27,7 @@ beforeAll(async () => {
     db: h.db,
     redis: h.redis,
   });
-  for (const [i, p] of pushes.entries()) await h.append(p, `scoped-${i}`);
+  for (const [i, p] of pushes.entries()) seqs.push((await h.append(p, `scoped-${i}`)).seq);
   const live = await h.start({ http: false });
   await h.settled();
   await live.stop();
@@ -90,5 +93,26 @@ describe('scoped replay', () => {
     // Snapshots rebuilt from empty over the commits: the copied ones plus those the log
     // holds (so org2's lost commit is back too: every write of a rebuild is idempotent).
     expect(withoutNamespace(await h.models(target), target)).toEqual(expected);
+  });
+
+  it('scoped replay - --from-seq re-applies the log from there onto a copy of live', async () => {
+    // Pushes 3 and 30 are the only ones holding their commits (no later repeats).
+    const early = { repoId: String(7000 + (3 % 5)), sha: fakeSha('scoped-3-0') };
+    const late = { repoId: String(7000 + (30 % 5)), sha: fakeSha('scoped-30-0') };
+    const live = targetFor((await currentTarget(h.db)).version);
+    const commits = h.db.collection<CommitDoc>(live.commits);
+    expect(await commits.deleteOne(early)).toMatchObject({ deletedCount: 1 });
+    expect(await commits.deleteOne(late)).toMatchObject({ deletedCount: 1 });
+
+    const summary = await runReplay(ctx, { fromSeq: seqs[20]!, batchSize: 8 });
+    expect(summary).toMatchObject({ switched: true, events: pushes.length - 20 });
+    const target = targetFor(summary.version);
+    const rebuilt = withoutNamespace(await h.models(target), target);
+    const has = (c: { repoId: string; sha: string }) =>
+      rebuilt.commits.some((r) => r.repoId === c.repoId && r.sha === c.sha);
+    expect(has(late)).toBe(true); // its push is after --from-seq: applied again
+    expect(has(early)).toBe(false); // before it: the copy of live is all there is
+    expect(rebuilt.commits).toHaveLength(expected.commits.length - 1);
+    expect(rebuilt.counters).toEqual(expected.counters);
   });
 });
