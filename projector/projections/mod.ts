@@ -12,7 +12,7 @@ export {
   type CounterItem,
   type CounterOptions,
 } from './dev-day-counters.ts';
-export { byAuthor, recentCommitsSnapshot } from './recent-commits.ts';
+export { recentCommitsSnapshot } from './recent-commits.ts';
 export {
   ACTIVITY_WINDOW_DAYS,
   ALL_REPOS,

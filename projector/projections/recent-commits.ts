@@ -2,17 +2,13 @@ import type { AuthorCount, CommitDoc, MetricSnapshot } from '../../schemas/read-
 import { MetricNames } from '../../schemas/read-models.ts';
 import { dayEnd, dayStart } from './day.ts';
 
-/** Counts per developer, as an array sorted by devId (dev ids may hold dots). */
-export function byAuthor(commits: Iterable<Pick<CommitDoc, 'authorGithubId'>>): AuthorCount[] {
-  return sortedCounts(countByAuthor(commits));
-}
-
 function countByAuthor(commits: Iterable<Pick<CommitDoc, 'authorGithubId'>>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const c of commits) counts.set(c.authorGithubId, (counts.get(c.authorGithubId) ?? 0) + 1);
   return counts;
 }
 
+/** Counts per developer, as an array sorted by devId (dev ids may hold dots). */
 function sortedCounts(counts: ReadonlyMap<string, number>): AuthorCount[] {
   return [...counts]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
