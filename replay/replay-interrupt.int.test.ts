@@ -1,37 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../platform/logger.ts';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
-import { projectorHarness, type Harness } from '../projector/testing/harness.ts';
+import type { Harness } from '../projector/testing/harness.ts';
 import { Collections } from '../schemas/read-models.ts';
-import { useServers, type TestServers } from '../test/support/servers.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';
 import type { ProgressSink } from './progress.ts';
-import { openReplayContext, type ReplayContext } from './replay-context.ts';
+import type { ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';
+import { replayHarness, type ReplayHarness } from './testing/replay-harness.ts';
 import { getVersion } from './version-registry.ts';
 
-let servers: TestServers;
+let r: ReplayHarness;
 let h: Harness;
 let ctx: ReplayContext;
 
 beforeAll(async () => {
-  servers = await useServers();
-  h = await projectorHarness(servers);
-  ctx = await openReplayContext(h.cfg, createLogger({ level: 'silent', role: 'replay' }), {
-    nc: h.nc,
-    db: h.db,
-    redis: h.redis,
-  });
+  r = await replayHarness();
+  ({ h, ctx } = r);
   for (const p of corpus(40, 'interrupt')) await h.append(p);
-  const live = await h.start({ http: false });
-  await h.settled();
-  await live.stop();
+  await r.projectLive();
 });
 afterAll(async () => {
-  await ctx?.close();
-  await h?.close();
-  await servers?.stop();
+  await r?.close();
 });
 
 /** A progress sink that aborts (as Ctrl-C does) after `batches` batches. */

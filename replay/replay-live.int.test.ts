@@ -1,32 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../platform/logger.ts';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
 import { commitKey } from '../projector/projections/commit-doc.ts';
 import { projectInMemory } from '../projector/projections/in-memory-read-models.ts';
 import { pushReceived } from '../projector/testing/events.ts';
-import { projectorHarness, waitFor, type Harness } from '../projector/testing/harness.ts';
-import { useServers, type TestServers } from '../test/support/servers.ts';
-import { openReplayContext, type ReplayContext } from './replay-context.ts';
+import { waitFor, type Harness } from '../projector/testing/harness.ts';
+import type { ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';
+import { replayHarness, type ReplayHarness } from './testing/replay-harness.ts';
 
-let servers: TestServers;
+let r: ReplayHarness;
 let h: Harness;
 let ctx: ReplayContext;
 
 beforeAll(async () => {
-  servers = await useServers();
-  h = await projectorHarness(servers, { PROJECTOR_BATCH_SIZE: '5' });
-  ctx = await openReplayContext(h.cfg, createLogger({ level: 'silent', role: 'replay' }), {
-    nc: h.nc,
-    db: h.db,
-    redis: h.redis,
-  });
+  r = await replayHarness({ PROJECTOR_BATCH_SIZE: '5' });
+  ({ h, ctx } = r);
 });
 afterAll(async () => {
-  await ctx?.close();
-  await h?.close();
-  await servers?.stop();
+  await r?.close();
 });
 
 describe('replay while live', () => {

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../platform/logger.ts';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
 import { projectInMemory } from '../projector/projections/in-memory-read-models.ts';
 import { pushReceived } from '../projector/testing/events.ts';
-import { projectorHarness, type Harness } from '../projector/testing/harness.ts';
+import type { Harness } from '../projector/testing/harness.ts';
 import type { CommitDoc, MetricSnapshot } from '../schemas/read-models.ts';
-import { useServers, type TestServers } from '../test/support/servers.ts';
-import { openReplayContext, type ReplayContext } from './replay-context.ts';
+import type { ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
 import { fakeSha } from '../cli/push-payload.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';
+import { replayHarness, type ReplayHarness } from './testing/replay-harness.ts';
 
-let servers: TestServers;
+let r: ReplayHarness;
 let h: Harness;
 let ctx: ReplayContext;
 const pushes = corpus(40, 'scoped');
@@ -20,22 +19,13 @@ const expected = projectInMemory(pushes.map((p) => pushReceived(p)));
 const seqs: number[] = [];
 
 beforeAll(async () => {
-  servers = await useServers();
-  h = await projectorHarness(servers);
-  ctx = await openReplayContext(h.cfg, createLogger({ level: 'silent', role: 'replay' }), {
-    nc: h.nc,
-    db: h.db,
-    redis: h.redis,
-  });
+  r = await replayHarness();
+  ({ h, ctx } = r);
   for (const [i, p] of pushes.entries()) seqs.push((await h.append(p, `scoped-${i}`)).seq);
-  const live = await h.start({ http: false });
-  await h.settled();
-  await live.stop();
+  await r.projectLive();
 });
 afterAll(async () => {
-  await ctx?.close();
-  await h?.close();
-  await servers?.stop();
+  await r?.close();
 });
 
 /** Deletes one stored commit of an org from a target (a read model that lost something). */

@@ -1,30 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../platform/logger.ts';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
 import { projectInMemory } from '../projector/projections/in-memory-read-models.ts';
 import { pushReceived, shuffled } from '../projector/testing/events.ts';
-import { projectorHarness, type Harness } from '../projector/testing/harness.ts';
+import type { Harness } from '../projector/testing/harness.ts';
 import { Collections } from '../schemas/read-models.ts';
 import { ControlSubjects, ReadModelSwitched } from '../schemas/replay.ts';
-import { useServers, type TestServers } from '../test/support/servers.ts';
 import { cleanupReadModels, listReadModelVersions, rollbackReadModels } from './admin.ts';
-import { openReplayContext, type ReplayContext } from './replay-context.ts';
+import type { ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';
+import { replayHarness, type ReplayHarness } from './testing/replay-harness.ts';
 
-let servers: TestServers;
+let r: ReplayHarness;
 let h: Harness;
 let ctx: ReplayContext;
 const pushes = corpus(45, 'rebuild');
 
 beforeAll(async () => {
-  servers = await useServers();
-  h = await projectorHarness(servers);
-  ctx = await openReplayContext(h.cfg, createLogger({ level: 'silent', role: 'replay' }), {
-    nc: h.nc,
-    db: h.db,
-    redis: h.redis,
-  });
+  r = await replayHarness();
+  ({ h, ctx } = r);
   // Deliveries in shuffled order, some delivered twice (same id: the log dedupes), some
   // re-sent with a new id, plus one payload the schema rejects (dead-lettered live).
   const order = shuffled(
@@ -37,14 +31,10 @@ beforeAll(async () => {
     if (i % 11 === 0) await h.append(p, `rebuild-${i}-resent`);
   }
   await h.appendBody('org0', 'repo-0', Buffer.from('{"zen":"not a push"}'), 'rebuild-poison');
-  const live = await h.start({ http: false });
-  await h.settled();
-  await live.stop();
+  await r.projectLive();
 });
 afterAll(async () => {
-  await ctx?.close();
-  await h?.close();
-  await servers?.stop();
+  await r?.close();
 });
 
 describe('replay', () => {
