@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogAppender } from '../platform/log/append.ts';
-import { projectorHarness, type Harness } from '../projector/testing/harness.ts';
+import { projectorHarness, type Harness } from '../projector/testing/mod.ts';
 import { devDayKey } from '../schemas/read-models.ts';
 import { Streams } from '../schemas/streams.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';

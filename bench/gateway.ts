@@ -38,10 +38,15 @@ import { loadConfig, type Config } from '../platform/config.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { connectNats } from '../platform/nats.ts';
 import { ensureStreams } from '../platform/streams.ts';
-import { signToken, tokenFromRequest, tokenKeys, verifyToken } from '../gateway/auth/mod.ts';
-import { startGateway } from '../gateway/main.ts';
-import { decodeUpdate } from '../gateway/updates/decode-update.ts';
-import { startLiveFeed } from '../gateway/updates/live-feed.ts';
+import {
+  signToken,
+  tokenFromRequest,
+  tokenKeys,
+  verifyToken,
+  startGateway,
+  decodeUpdate,
+  startLiveFeed,
+} from '../gateway/mod.ts';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0001';
 const SELF = fileURLToPath(import.meta.url);

@@ -23,8 +23,8 @@ import { startNats, freePort } from '../platform/local-stack/mod.ts';
 import { loadConfig } from '../platform/config.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { githubSubject } from '../schemas/subject.ts';
-import { simulatedPush } from '../cli/simulate.ts';
-import { signBody } from '../cli/sign.ts';
+import { simulatedPush } from '../cli/mod.ts';
+import { signBody } from '../platform/github/sign.ts';
 import { memoryOf, percentile, row } from './support/proc.ts';
 import { vegetaAttack } from './support/vegeta.ts';
 

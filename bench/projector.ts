@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { buildPushPayload, fakeSha, type FakePush } from '../cli/push-payload.ts';
+import { buildPushPayload, fakeSha, type FakePush } from '../platform/github/push-payload.ts';
 import { loadConfig } from '../platform/config.ts';
 import { startLocalStack } from '../platform/local-stack/mod.ts';
 import { LogAppender } from '../platform/log/append.ts';
@@ -22,11 +22,13 @@ import { connectRedis } from '../platform/redis.ts';
 import { targetFor } from '../platform/read-model-target.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { Consumers, Streams } from '../schemas/streams.ts';
-import { startProjector } from '../projector/main.ts';
-import { commitDocsOf } from '../projector/projections/commit-doc.ts';
-import { counterItemsOf } from '../projector/projections/dev-day-counters.ts';
-import { CounterStore } from '../projector/stores/counter-store.ts';
-import { upsertCommits } from '../projector/stores/commit-store.ts';
+import {
+  startProjector,
+  commitDocsOf,
+  counterItemsOf,
+  CounterStore,
+  upsertCommits,
+} from '../projector/mod.ts';
 import { PushEvent } from '../schemas/push-event.ts';
 
 const N = Number(process.argv[2] ?? 2000);

@@ -5,14 +5,15 @@ import { TeamPulseError } from '../platform/errors.ts';
 import { connectNats } from '../platform/nats.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { Streams } from '../schemas/streams.ts';
-import { applyLogMessage, openProjectorContext } from '../projector/connect.ts';
 import {
+  applyLogMessage,
+  openProjectorContext,
   getDeadLetter,
   listDeadLetters,
   purgeDeadLetters,
   retryDeadLetter,
   type DeadLetter,
-} from '../projector/dead-letter/dlq-admin.ts';
+} from '../projector/mod.ts';
 import { parsePositiveInt } from './options.ts';
 
 /** Injection points for tests and `teampulse up`; defaults read the environment and print to stdout. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { signBody } from './sign.ts';
-import { buildPushPayload, type FakeCommit } from './push-payload.ts';
+import { signBody } from '../platform/github/sign.ts';
+import { buildPushPayload, type FakeCommit } from '../platform/github/push-payload.ts';
 import { parsePositiveInt } from './options.ts';
 import { DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
 

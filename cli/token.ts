@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../platform/config.ts';
 import { DEV_JWT_SECRET } from './dev-defaults.ts';
-import { mintToken } from '../gateway/auth/mint-token.ts';
+import { mintToken } from '../gateway/mod.ts';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 

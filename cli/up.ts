@@ -4,12 +4,11 @@ import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
-import { startIngest } from '../ingest/main.ts';
-import { startProjector } from '../projector/main.ts';
-import { startGateway } from '../gateway/main.ts';
+import { startIngest } from '../ingest/mod.ts';
+import { startProjector } from '../projector/mod.ts';
+import { startGateway, mintToken } from '../gateway/mod.ts';
 import { DEV_JWT_SECRET, DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
 import { DEFAULT_REPO_SECRETS_FILE } from './secrets.ts';
-import { mintToken } from '../gateway/auth/mint-token.ts';
 
 async function portOrFree(wanted: number): Promise<number> {
   const { createServer } = await import('node:net');

@@ -6,6 +6,7 @@
 export {
   mintToken,
   signToken,
+  tokenFromRequest,
   tokenKeys,
   verifyToken,
   type Principal,
@@ -16,3 +17,6 @@ export { DASHBOARD_ROUTE } from './dashboard/mount-dashboard.ts';
 export type { Dashboard, DeveloperLine, RepoLine } from './dashboard/dashboard-builder.ts';
 export { AuthError, AuthFailure, BadQueryError, ForbiddenOrgError } from './errors.ts';
 export { startGateway, type Gateway, type GatewayOptions } from './main.ts';
+// Building blocks the gateway benchmark times on their own.
+export { decodeUpdate, type DecodedUpdate } from './updates/decode-update.ts';
+export { startLiveFeed, type LiveFeed } from './updates/live-feed.ts';

@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { loadConfig } from '../platform/config.ts';
 import { startNats, type NatsServer } from '../platform/local-stack/mod.ts';
 import { Streams } from '../schemas/streams.ts';
-import { buildPushPayload } from '../cli/push-payload.ts';
+import { buildPushPayload } from '../platform/github/push-payload.ts';
 import { postWebhook } from '../test/support/sign.ts';
 import { startIngest, type IngestHandle } from './main.ts';
 

@@ -12,7 +12,7 @@ import { logBody } from '../platform/log/read.ts';
 import { uwsIsNative } from '../platform/http/listen.ts';
 import { BODY_BUCKET, LogHeaders, Streams } from '../schemas/streams.ts';
 import { parseGithubSubject } from '../schemas/subject.ts';
-import { buildPushPayload } from '../cli/push-payload.ts';
+import { buildPushPayload } from '../platform/github/push-payload.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import { startNats } from '../platform/local-stack/mod.ts';
 import { postWebhook, signBody } from '../test/support/sign.ts';

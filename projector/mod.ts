@@ -1,6 +1,9 @@
-/** The projector: log → read models (MongoDB, Redis) → COMMITS_UPDATED, with retries and dead letters. */
+/**
+ * The projector: log → read models (MongoDB, Redis) → COMMITS_UPDATED, with retries and
+ * dead letters. What other roles, tools and benchmarks may use; the rest is internal.
+ */
 export { startProjector, type ProjectorDeps, type ProjectorHandle } from './main.ts';
-export { ProjectorRunner, type FaultHook, type RunnerOptions } from './runner.ts';
+export type { FaultHook } from './runner.ts';
 export {
   applyLogMessage,
   LIVE_CHECKPOINT,
@@ -8,15 +11,9 @@ export {
   type ProjectorContext,
   type SharedConnections,
 } from './connect.ts';
-export {
-  applyBatch,
-  BatchApplication,
-  type BatchDeps,
-  type BatchResult,
-} from './batch/apply-batch.ts';
+export { applyBatch, type BatchDeps, type BatchResult } from './batch/apply-batch.ts';
+export { DeferredSnapshots } from './batch/deferred-snapshots.ts';
 export { decodePush, deliveryIdOf, type LogMessage } from './batch/decode.ts';
-export { UpdatePublisher } from './batch/update-publisher.ts';
-export { TargetSource } from './consume/target-source.ts';
 export { PUSH_FILTER, projectorConsumerConfig } from './consume/consumer-setup.ts';
 export { classifyError, Outcome } from './classify-error.ts';
 export {
@@ -26,4 +23,19 @@ export {
   StoppingError,
   TransientError,
 } from './errors.ts';
-export { projectorMetrics, type ProjectorMetrics } from './metrics.ts';
+export {
+  getDeadLetter,
+  listDeadLetters,
+  purgeDeadLetters,
+  retryDeadLetter,
+  type DeadLetter,
+  type RetryResult,
+} from './dead-letter/dlq-admin.ts';
+export type { OrgMappings } from './projections/identity.ts';
+export type { ProjectorEvent, PushReceived } from './projections/push-received.ts';
+// Building blocks the benchmarks time on their own (the projector's own batch code).
+export { commitDocsOf } from './projections/commit-doc.ts';
+export { counterItemsOf } from './projections/dev-day-counters.ts';
+export { upsertCommits } from './stores/commit-store.ts';
+export { CounterStore } from './stores/counter-store.ts';
+export { counterKeyPages } from './stores/counter-keys.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSha, type FakePush } from '../cli/push-payload.ts';
+import { fakeSha, type FakePush } from '../platform/github/push-payload.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import { projectInMemory } from './projections/in-memory-read-models.ts';
 import { spawnProjector, type ChildProjector } from './testing/child-projector.ts';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSha, type FakePush } from '../cli/push-payload.ts';
-import { registerDlqCommands } from '../cli/dlq.ts';
+import { fakeSha, type FakePush } from '../platform/github/push-payload.ts';
+import { registerDlqCommands } from '../cli/mod.ts';
 import { DlqHeaders, Subjects } from '../schemas/streams.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import type { DeadLetterAlert } from './dead-letter/dead-letter-writer.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSha, type FakePush } from '../cli/push-payload.ts';
+import { fakeSha, type FakePush } from '../platform/github/push-payload.ts';
 import { startFaultableServers, type FaultableServers } from '../test/support/servers.ts';
 import { projectInMemory } from './projections/in-memory-read-models.ts';
 import { pushReceived } from './testing/events.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSha, type FakePush } from '../cli/push-payload.ts';
+import { fakeSha, type FakePush } from '../platform/github/push-payload.ts';
 import { targetFor } from '../platform/read-model-target.ts';
 import { MetricNames } from '../schemas/read-models.ts';
 import { Consumers, Streams } from '../schemas/streams.ts';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db, Document } from 'mongodb';
-import { counterKeyPages } from '../projector/stores/counter-keys.ts';
+import { counterKeyPages } from '../projector/mod.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
 import {
   diffSorted,

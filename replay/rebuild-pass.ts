@@ -2,10 +2,14 @@ import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import type { Logger } from '../platform/logger.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
-import { applyBatch, type BatchDeps } from '../projector/batch/apply-batch.ts';
-import { decodePush } from '../projector/batch/decode.ts';
-import { classifyError, Outcome } from '../projector/classify-error.ts';
-import type { ProjectorEvent } from '../projector/projections/push-received.ts';
+import {
+  applyBatch,
+  type BatchDeps,
+  decodePush,
+  classifyError,
+  Outcome,
+  type ProjectorEvent,
+} from '../projector/mod.ts';
 import { MissingBodyError } from '../platform/log/read.ts';
 import { readLogBatches, type LogRange } from './log-reader.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';

@@ -1,8 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
-import { openProjectorContext, type SharedConnections } from '../projector/connect.ts';
-import type { OrgMappings } from '../projector/projections/identity.ts';
+import {
+  openProjectorContext,
+  type SharedConnections,
+  type OrgMappings,
+} from '../projector/mod.ts';
 import type { SwitchDeps } from './switch-over.ts';
 
 /** The checkpoint document a replay raises in the target it builds. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
-import type { Harness } from '../projector/testing/harness.ts';
+import type { Harness } from '../projector/testing/mod.ts';
 import { Collections } from '../schemas/read-models.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';
 import type { ProgressSink } from './progress.ts';

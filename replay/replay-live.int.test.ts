@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
-import { commitKey } from '../projector/projections/commit-doc.ts';
-import { projectInMemory } from '../projector/projections/in-memory-read-models.ts';
-import { pushReceived } from '../projector/testing/events.ts';
-import { waitFor, type Harness } from '../projector/testing/harness.ts';
+import {
+  commitKey,
+  projectInMemory,
+  pushReceived,
+  waitFor,
+  type Harness,
+} from '../projector/testing/mod.ts';
 import type { ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
-import { projectInMemory } from '../projector/projections/in-memory-read-models.ts';
-import { pushReceived } from '../projector/testing/events.ts';
-import type { Harness } from '../projector/testing/harness.ts';
+import { projectInMemory, pushReceived, type Harness } from '../projector/testing/mod.ts';
 import type { CommitDoc, MetricSnapshot } from '../schemas/read-models.ts';
 import type { ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
-import { fakeSha } from '../cli/push-payload.ts';
+import { fakeSha } from '../platform/github/push-payload.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';
 import { replayHarness, type ReplayHarness } from './testing/replay-harness.ts';
 

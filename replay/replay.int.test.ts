@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
-import { projectInMemory } from '../projector/projections/in-memory-read-models.ts';
-import { pushReceived, shuffled } from '../projector/testing/events.ts';
-import type { Harness } from '../projector/testing/harness.ts';
+import { projectInMemory, pushReceived, shuffled, type Harness } from '../projector/testing/mod.ts';
 import { Collections } from '../schemas/read-models.ts';
 import { ControlSubjects, ReadModelSwitched } from '../schemas/replay.ts';
 import { cleanupReadModels, listReadModelVersions, rollbackReadModels } from './admin.ts';

@@ -8,7 +8,7 @@ import { ReplayError, ReplayErrorCode } from './errors.ts';
 import { liveAckFloor, type Handoff } from './live-handoff.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { rebuildPass } from './rebuild-pass.ts';
-import { DeferredSnapshots } from '../projector/batch/deferred-snapshots.ts';
+import { DeferredSnapshots } from '../projector/mod.ts';
 import { REPLAY_CHECKPOINT, type ReplayContext } from './replay-context.ts';
 import { acquireReplayLock } from './replay-lock.ts';
 import { lastLogSeq, scopeFilters, type SubjectScope } from './scope.ts';

@@ -1,5 +1,5 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { PUSH_FILTER } from '../projector/consume/consumer-setup.ts';
+import { PUSH_FILTER } from '../projector/mod.ts';
 import { Streams } from '../schemas/streams.ts';
 import { githubFilter } from '../schemas/subject.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';

@@ -2,7 +2,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Db } from 'mongodb';
 import { currentTarget, switchTarget, targetFor } from '../platform/read-model-target.ts';
-import { PUSH_FILTER } from '../projector/consume/consumer-setup.ts';
+import { PUSH_FILTER } from '../projector/mod.ts';
 import { ControlSubjects, VersionStates, type ReadModelSwitched } from '../schemas/replay.ts';
 import { liveAckFloor, waitForLiveHandoff, type Handoff } from './live-handoff.ts';
 import { rebuildPass, type PassDeps, type PassOptions, type PassProgress } from './rebuild-pass.ts';

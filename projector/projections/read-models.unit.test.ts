@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeSha } from '../../cli/push-payload.ts';
+import { fakeSha } from '../../platform/github/push-payload.ts';
 import { pushReceived, seedPush, shuffled } from '../testing/events.ts';
 import { spec } from '../testing/projection-spec.ts';
 import { projectInMemory } from './in-memory-read-models.ts';

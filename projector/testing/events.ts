@@ -1,5 +1,5 @@
 /** Test fixtures: push events as they come out of the log. */
-import { buildPushPayload, type FakePush } from '../../cli/push-payload.ts';
+import { buildPushPayload, type FakePush } from '../../platform/github/push-payload.ts';
 import { PushEvent } from '../../schemas/push-event.ts';
 import { githubSubject } from '../../schemas/subject.ts';
 import type { PushReceived } from '../projections/push-received.ts';

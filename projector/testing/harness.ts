@@ -7,7 +7,7 @@ import {
 } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { buildPushPayload, type FakePush } from '../../cli/push-payload.ts';
+import { buildPushPayload, type FakePush } from '../../platform/github/push-payload.ts';
 import { loadConfig, type Config } from '../../platform/config.ts';
 import { LogAppender, type AppendResult } from '../../platform/log/append.ts';
 import { createLogger } from '../../platform/logger.ts';

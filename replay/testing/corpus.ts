@@ -1,7 +1,7 @@
 /** Test corpora for replay tests: several orgs, repos, developers and days, with repeats. */
-import { fakeSha, type FakePush } from '../../cli/push-payload.ts';
+import { fakeSha, type FakePush } from '../../platform/github/push-payload.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
-import type { ReadModels } from '../../projector/projections/in-memory-read-models.ts';
+import type { ReadModels } from '../../projector/testing/mod.ts';
 
 /**
  * `n` pushes over 3 orgs, 5 repos, 6 developers (one without a GitHub username) and 10

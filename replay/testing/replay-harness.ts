@@ -1,7 +1,7 @@
 /** Test support for replay tests: servers, the projector harness and a replay context. */
 import type { Env } from '../../schemas/config.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { projectorHarness, type Harness } from '../../projector/testing/harness.ts';
+import { projectorHarness, type Harness } from '../../projector/testing/mod.ts';
 import { useServers, type TestServers } from '../../test/support/servers.ts';
 import { openReplayContext, type ReplayContext } from '../replay-context.ts';
 

@@ -3,11 +3,10 @@ import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { loadConfig, type Config } from '../../platform/config.ts';
-import { startIngest, type IngestHandle } from '../../ingest/main.ts';
-import { startProjector, type ProjectorHandle } from '../../projector/main.ts';
-import { startGateway, type Gateway } from '../../gateway/main.ts';
-import { mintToken } from '../../gateway/auth/mint-token.ts';
-import { buildPushPayload } from '../../cli/push-payload.ts';
+import { startIngest, type IngestHandle } from '../../ingest/mod.ts';
+import { startProjector, type ProjectorHandle } from '../../projector/mod.ts';
+import { startGateway, type Gateway, mintToken } from '../../gateway/mod.ts';
+import { buildPushPayload } from '../../platform/github/push-payload.ts';
 import { useServers, type TestServers } from '../support/servers.ts';
 import { postWebhook } from '../support/sign.ts';
 

@@ -1,4 +1,4 @@
-import { signBody } from '../../cli/sign.ts';
+import { signBody } from '../../platform/github/sign.ts';
 
 export { signBody };
 
