@@ -8,11 +8,12 @@ import {
   MongoTopologyClosedError,
   MongoWriteConcernError,
 } from 'mongodb';
+import { MissingBodyError } from '../platform/log/read.ts';
 import { ProjectorError, ProjectorErrorCode } from './errors.ts';
 
 /** What happens to a message whose processing threw this error. */
 export const Outcome = {
-  /** Dead letter now: retrying cannot help (schema-invalid payload, no identity). */
+  /** Dead letter now: retrying cannot help (schema-invalid payload, no identity, body gone). */
   poison: 'poison',
   /** Keep the message, retry in-process until the dependency is back; never dead-letter. */
   transient: 'transient',
@@ -63,6 +64,9 @@ export function classifyError(err: unknown): Outcome {
 }
 
 function classifyOne(e: Error): Outcome | undefined {
+  // The body is stored before its log message is published, so a missing one was
+  // removed since (bucket limits, a purge): it never comes back.
+  if (e instanceof MissingBodyError) return Outcome.poison;
   if (e instanceof ProjectorError) {
     switch (e.code) {
       case ProjectorErrorCode.schemaInvalid:

@@ -12,8 +12,9 @@ import { connectMongo } from '../platform/mongo.ts';
 import { connectNats, type NatsConnection } from '../platform/nats.ts';
 import { connectRedis, type Redis } from '../platform/redis.ts';
 import { ensureStreams } from '../platform/streams.ts';
-import { applyBatch, type BatchDeps } from './batch/apply-batch.ts';
+import { applyBatch, type BatchDeps, type BatchSinks } from './batch/apply-batch.ts';
 import { decodePush, type LogMessage } from './batch/decode.ts';
+import type { RetryPolicy } from './batch/settlement.ts';
 import { UpdatePublisher } from './batch/update-publisher.ts';
 import { TargetSource } from './consume/target-source.ts';
 import { normalizeOrgMappings } from './projections/identity.ts';
@@ -34,7 +35,13 @@ export interface ProjectorContext {
   readonly jsm: JetStreamManager;
   readonly db: Db;
   readonly redis: Redis;
+  /** The stores and settings batches are applied with. */
   readonly batch: BatchDeps;
+  readonly snapshots: SnapshotWriter;
+  /** Where the live projector's results go: the snapshot writer, the publisher, its checkpoint. */
+  readonly live: BatchSinks;
+  /** Tries before a failing event is given up, and the waits between them. */
+  readonly retry: RetryPolicy;
   readonly targets: TargetSource;
   readonly objects: () => Promise<ObjectStore>;
   /** Closes what this context opened (not the shared connections). */
@@ -68,12 +75,10 @@ export async function openProjectorContext(
   const batch: BatchDeps = {
     db,
     counters: new CounterStore(redis),
-    snapshots: new SnapshotWriter(db, redis),
-    publisher: new UpdatePublisher(js, 5000),
     mappings: normalizeOrgMappings(cfg.ORG_MAPPINGS),
     ttlDays: cfg.REDIS_KEY_TTL_DAYS,
-    checkpoint: LIVE_CHECKPOINT,
   };
+  const snapshots = new SnapshotWriter(db, redis);
   return {
     nc,
     js,
@@ -81,6 +86,9 @@ export async function openProjectorContext(
     db,
     redis,
     batch,
+    snapshots,
+    live: { snapshots, updates: new UpdatePublisher(js, 5000), checkpoint: LIVE_CHECKPOINT },
+    retry: { maxDeliver: cfg.PROJECTOR_MAX_DELIVER, backoffMs: cfg.PROJECTOR_BACKOFF_MS },
     targets: new TargetSource(db),
     objects,
     async close() {
@@ -97,5 +105,5 @@ export async function openProjectorContext(
  */
 export async function applyLogMessage(ctx: ProjectorContext, msg: LogMessage): Promise<void> {
   const event = await decodePush(msg, ctx.objects);
-  await applyBatch(ctx.batch, await ctx.targets.current(), [event]);
+  await applyBatch(ctx.batch, ctx.live, await ctx.targets.current(), [event]);
 }

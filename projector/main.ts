@@ -64,6 +64,7 @@ export async function startProjector(
   const runner = new ProjectorRunner({
     consumer,
     batch: ctx.batch,
+    sinks: ctx.live,
     targets: ctx.targets,
     objects: ctx.objects,
     deadLetters,
@@ -73,8 +74,7 @@ export async function startProjector(
     batchSize: cfg.PROJECTOR_BATCH_SIZE,
     batchWaitMs: cfg.PROJECTOR_BATCH_WAIT_MS,
     ackWaitMs: cfg.PROJECTOR_ACK_WAIT_MS,
-    maxDeliver: cfg.PROJECTOR_MAX_DELIVER,
-    backoffMs: cfg.PROJECTOR_BACKOFF_MS,
+    retry: ctx.retry,
     transientBudgetMs: cfg.PROJECTOR_TRANSIENT_BUDGET_MS,
     faults: deps.faults,
   });

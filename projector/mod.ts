@@ -11,8 +11,18 @@ export {
   type ProjectorContext,
   type SharedConnections,
 } from './connect.ts';
-export { applyBatch, type BatchDeps, type BatchResult } from './batch/apply-batch.ts';
+export {
+  noUpdates,
+  type BatchDeps,
+  type BatchResult,
+  type BatchSinks,
+  type SnapshotSink,
+  type UpdateSink,
+} from './batch/apply-batch.ts';
+export { processBatch, type ProcessingPath, type Settle } from './batch/process-batch.ts';
+export { settlementOf, type RetryPolicy, type Settlement } from './batch/settlement.ts';
 export { DeferredSnapshots } from './batch/deferred-snapshots.ts';
+export type { SnapshotWriter } from './stores/snapshot-writer.ts';
 export { decodePush, deliveryIdOf, type LogMessage } from './batch/decode.ts';
 export { PUSH_FILTER, projectorConsumerConfig } from './consume/consumer-setup.ts';
 export { classifyError, Outcome } from './classify-error.ts';

@@ -1,8 +1,10 @@
+import { headers } from '@nats-io/nats-core';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSha, type FakePush } from '../platform/github/push-payload.ts';
 import { registerDlqCommands } from '../cli/mod.ts';
-import { DlqHeaders, Subjects } from '../schemas/streams.ts';
+import { DlqHeaders, LogHeaders, Subjects } from '../schemas/streams.ts';
+import { githubSubject } from '../schemas/subject.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import type { DeadLetterAlert } from './dead-letter/dead-letter-writer.ts';
 import { projectorHarness, waitFor, type Harness } from './testing/harness.ts';
@@ -150,6 +152,24 @@ describe('projector faults', () => {
     expect(await dlqCli('purge', String(letters[0]!.dlqSeq))).toBe('purged 1\n');
     expect(await dlqCli('purge', '--all', '--yes')).toBe('purged 1\n');
     expect(await dlqCli('list')).toBe('no dead letters\n');
+    await projector.stop();
+  });
+
+  it('projector faults - a body missing from the object store is dead-lettered at once as body_missing', async () => {
+    const projector = await h.start();
+    // The body is stored before its message is published, so a reference to a body that
+    // is not there (bucket limits, a purge) never heals: retrying it only delays the rest.
+    const hdrs = headers();
+    hdrs.set(LogHeaders.bodyRef, 'never-stored');
+    hdrs.set('X-GitHub-Delivery', 'missing-body-delivery');
+    const { seq } = await h.js.publish(githubSubject('push', 'faults', 'gone'), new Uint8Array(0), {
+      headers: hdrs,
+      msgID: 'missing-body-delivery',
+    });
+    await h.settled();
+    const letter = (await h.deadLetters()).find((l) => l.streamSeq === seq);
+    expect([letter?.errorCode, letter?.attempts]).toEqual(['body_missing', 1]);
+    expect(letter?.error).toContain('never-stored');
     await projector.stop();
   });
 });

@@ -5,7 +5,7 @@ import { MetricNames } from '../schemas/read-models.ts';
 import { Consumers, Streams } from '../schemas/streams.ts';
 import { CommitsUpdated } from '../schemas/updates.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
-import { applyBatch } from './batch/apply-batch.ts';
+import { applyBatch, noUpdates } from './batch/apply-batch.ts';
 import { projectorConsumerConfig } from './consume/consumer-setup.ts';
 import { projectInMemory } from './projections/in-memory-read-models.ts';
 import { projectorHarness, waitFor, type Harness } from './testing/harness.ts';
@@ -119,7 +119,9 @@ describe('projector', () => {
     // The same batch applied over and over through the batch code directly.
     const ctx = (await h.start({ http: false })).context;
     for (let i = 0; i < 5; i++) {
-      const result = await applyBatch(ctx.batch, targetFor(0), [pushReceived(seedPush())]);
+      const result = await applyBatch(ctx.batch, ctx.live, targetFor(0), [
+        pushReceived(seedPush()),
+      ]);
       expect(result.newCommits).toBe(0);
     }
     expect(await h.models()).toEqual(before);
@@ -137,7 +139,12 @@ describe('projector', () => {
       const order = shuffled(events, seed);
       for (let i = 0; i < order.length;) {
         const size = 1 + ((i * seed) % 13);
-        await applyBatch({ ...ctx.batch, publisher: undefined }, target, order.slice(i, i + size));
+        await applyBatch(
+          ctx.batch,
+          { ...ctx.live, updates: noUpdates },
+          target,
+          order.slice(i, i + size),
+        );
         i += size;
       }
       const models = await h.models(target);

@@ -2,14 +2,14 @@ import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import type { Logger } from '../platform/logger.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
-import { BatchApplication, type BatchDeps } from './batch/apply-batch.ts';
-import { decodePush } from './batch/decode.ts';
-import { classifyError, Outcome } from './classify-error.ts';
+import type { BatchDeps, BatchSinks } from './batch/apply-batch.ts';
+import { processBatch, type ProcessingPath } from './batch/process-batch.ts';
+import { settlementOf, type RetryPolicy } from './batch/settlement.ts';
 import { Prefetcher } from './consume/prefetcher.ts';
 import type { TargetSource } from './consume/target-source.ts';
 import { retryTransient } from './consume/transient-retry.ts';
 import type { DeadLetterWriter } from './dead-letter/dead-letter-writer.ts';
-import { ProjectorErrorCode, StoppingError } from './errors.ts';
+import { StoppingError } from './errors.ts';
 import type { ProjectorMetrics } from './metrics.ts';
 import type { PushReceived } from './projections/push-received.ts';
 import { Mark, type SuspectMarkers } from './stores/suspect-markers.ts';
@@ -23,6 +23,8 @@ export type FaultHook = (event: PushReceived, ctx: { deliveryCount: number }) =>
 export interface RunnerOptions {
   readonly consumer: Consumer;
   readonly batch: BatchDeps;
+  /** Where live results go: the snapshot writer, the update publisher, the live checkpoint. */
+  readonly sinks: BatchSinks;
   readonly targets: TargetSource;
   readonly objects: () => Promise<ObjectStore>;
   readonly deadLetters: DeadLetterWriter;
@@ -32,32 +34,27 @@ export interface RunnerOptions {
   readonly batchSize: number;
   readonly batchWaitMs: number;
   readonly ackWaitMs: number;
-  readonly maxDeliver: number;
-  /** nak delay after delivery n fails: `backoffMs[n - 1]` (the last one repeats). */
-  readonly backoffMs: readonly number[];
+  /** Deliveries before a failure is dead-lettered, and the nak delays between them. */
+  readonly retry: RetryPolicy;
   /** How long a dependency may be down before processing pauses (readiness false). */
   readonly transientBudgetMs: number;
   readonly faults?: FaultHook | undefined;
 }
 
-interface Item {
-  readonly msg: JsMsg;
-  readonly event: PushReceived;
-}
-
 /**
- * fetch → decode → evolve → write → ack, in batches. Each message ends in one outcome:
- * ack; nak with backoff (a failure with deliveries left); dead letter then term (poison,
- * or the last delivery failed); or, while a dependency is down, kept (with `working()`)
- * and retried in-process. A failing batch is re-run one event at a time so one bad event
- * does not fail the others. Events a process died on (see {@link SuspectMarkers}) are run
- * one at a time, so an event that kills the process cannot take its batch-mates with it.
+ * fetch → the shared processing path ({@link processBatch}) → ack, in batches. Each message
+ * ends in one outcome: ack; nak with backoff (a failure with deliveries left); dead letter
+ * then term (poison, or the last delivery failed); or, while a dependency is down, kept
+ * (with `working()`) and retried in-process. Events a process died on (see
+ * {@link SuspectMarkers}) are run one at a time, so an event that kills the process cannot
+ * take its batch-mates with it.
  */
 export class ProjectorRunner {
   readonly #o: RunnerOptions;
   readonly #prefetcher: Prefetcher;
   readonly #abort = new AbortController();
   readonly #inflight = new Set<JsMsg>();
+  readonly #path: ProcessingPath<JsMsg>;
   #paused = false;
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -70,6 +67,23 @@ export class ProjectorRunner {
       logger: opts.logger,
       onPending: (n) => opts.metrics.lag.set(n),
     });
+    const faults = opts.faults;
+    this.#path = {
+      deps: opts.batch,
+      sinks: opts.sinks,
+      objects: opts.objects,
+      onSplit: (err, size) =>
+        opts.logger.warn({ err, size }, 'batch failed; applying its events one by one'),
+      inspect: faults && ((event, msg) => faults(event, { deliveryCount: msg.info.deliveryCount })),
+      settle: {
+        guard: (fn) => this.#transient(fn),
+        applied: (msgs, result) => this.#applied(msgs, result.newCommits),
+        failed: async (msg, err) => {
+          await this.#fail(msg, err);
+          return false;
+        },
+      },
+    };
   }
 
   /** False while paused because a dependency is down. */
@@ -149,101 +163,48 @@ export class ProjectorRunner {
   }
 
   async #processBatch(msgs: JsMsg[], target: ReadModelTarget): Promise<void> {
-    const items = await this.#decode(msgs);
-    if (items.length === 0) return;
     const started = performance.now();
-    try {
-      await this.#apply(items, target);
-    } catch (err) {
-      if (err instanceof StoppingError) throw err;
-      if (items.length === 1) return this.#fail(items[0]!.msg, err);
-      this.#o.logger.warn(
-        { err, size: items.length },
-        'batch failed; applying its events one by one',
-      );
-      for (const item of items) await this.#applyOne(item, target);
-      return;
-    }
-    this.#o.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    const inOneGo = await processBatch(this.#path, target, msgs);
+    if (inOneGo) this.#o.metrics.batchSeconds.observe((performance.now() - started) / 1000);
   }
 
   async #processOneByOne(msgs: JsMsg[], target: ReadModelTarget): Promise<void> {
     for (const msg of msgs) {
       if (this.#abort.signal.aborted) throw new StoppingError();
       await this.#transient(() => this.#o.markers.mark([msg.seq], Mark.alone));
-      const [item] = await this.#decode([msg]);
-      if (item) await this.#applyOne(item, target);
+      await processBatch(this.#path, target, [msg]);
       await this.#transient(() => this.#o.markers.clear([msg.seq]));
     }
   }
 
-  async #applyOne(item: Item, target: ReadModelTarget): Promise<void> {
-    try {
-      await this.#apply([item], target);
-    } catch (err) {
-      if (err instanceof StoppingError) throw err;
-      await this.#fail(item.msg, err);
-    }
-  }
-
-  /** Writes the items' results (retrying through outages), then acks them. */
-  async #apply(items: readonly Item[], target: ReadModelTarget): Promise<void> {
-    let app: BatchApplication | undefined;
-    const result = await this.#transient(async () => {
-      app ??= new BatchApplication(
-        this.#o.batch,
-        target,
-        items.map((i) => i.event),
-      );
-      return app.run();
-    });
-    for (const { msg } of items) {
+  #applied(msgs: readonly JsMsg[], newCommits: number): void {
+    for (const msg of msgs) {
       msg.ack();
       this.#inflight.delete(msg);
     }
-    this.#o.metrics.events.inc({ outcome: 'applied' }, items.length);
-    this.#o.metrics.newCommits.inc(result.newCommits);
-    this.#o.metrics.batchSize.observe(items.length);
+    this.#o.metrics.events.inc({ outcome: 'applied' }, msgs.length);
+    this.#o.metrics.newCommits.inc(newCommits);
+    this.#o.metrics.batchSize.observe(msgs.length);
   }
 
-  /** Decodes messages; a message that cannot be decoded (or that the fault hook rejects) fails alone. */
-  async #decode(msgs: readonly JsMsg[]): Promise<Item[]> {
-    const items: Item[] = [];
-    for (const msg of msgs) {
-      try {
-        const event = await this.#transient(async () => {
-          const decoded = await decodePush(msg, this.#o.objects);
-          this.#o.faults?.(decoded, { deliveryCount: msg.info.deliveryCount });
-          return decoded;
-        });
-        items.push({ msg, event });
-      } catch (err) {
-        if (err instanceof StoppingError) throw err;
-        await this.#fail(msg, err);
-      }
-    }
-    return items;
-  }
-
-  /** The outcome of a failed message: dead letter + term (poison, or last delivery), else nak with backoff. */
+  /** Carries out the settlement of a failed message: dead letter + term, or nak with backoff. */
   async #fail(msg: JsMsg, err: unknown): Promise<void> {
-    const outcome = classifyError(err);
     const attempts = msg.info.deliveryCount;
+    const settlement = settlementOf(err, attempts, this.#o.retry);
     this.#inflight.delete(msg);
-    if (outcome === Outcome.poison || attempts >= this.#o.maxDeliver) {
-      const code = outcome === Outcome.poison ? errorCode(err) : ProjectorErrorCode.failed;
+    if (settlement.action === 'drop') {
+      const { code } = settlement;
       const error = (err as Error)?.message ?? String(err);
       await this.#transient(() => this.#o.deadLetters.write(msg, { code, error, attempts }));
       msg.term(`dead-lettered: ${code}`);
       this.#o.metrics.events.inc({ outcome: 'dead_lettered' });
       return;
     }
-    const delay = this.#o.backoffMs[attempts - 1] ?? this.#o.backoffMs.at(-1) ?? 1000;
     this.#o.logger.warn(
-      { err, seq: msg.seq, attempts, delayMs: delay },
+      { err, seq: msg.seq, attempts, delayMs: settlement.delayMs },
       'event failed; redelivery after backoff',
     );
-    msg.nak(delay);
+    msg.nak(settlement.delayMs);
     this.#o.metrics.events.inc({ outcome: 'retried' });
     this.#o.metrics.retries.inc({ kind: 'nak' });
   }
@@ -278,9 +239,4 @@ export class ProjectorRunner {
       },
     });
   }
-}
-
-function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : ProjectorErrorCode.failed;
 }

@@ -15,7 +15,13 @@ export {
   type SwitchResult,
 } from './switch-over.ts';
 export { waitForLiveHandoff, liveAckFloor, type Handoff } from './live-handoff.ts';
-export { rebuildPass, type PassDeps, type PassOptions, type PassProgress } from './rebuild-pass.ts';
+export {
+  rebuildPass,
+  rebuildSinks,
+  type PassDeps,
+  type PassOptions,
+  type PassProgress,
+} from './rebuild-pass.ts';
 export { readLogBatches, type LogRange, type ReadOptions } from './log-reader.ts';
 export { diffTargets } from './diff-targets.ts';
 export {

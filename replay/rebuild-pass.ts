@@ -1,24 +1,28 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import type { Logger } from '../platform/logger.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
 import {
-  applyBatch,
+  noUpdates,
+  processBatch,
+  settlementOf,
   type BatchDeps,
-  decodePush,
-  classifyError,
-  Outcome,
-  type ProjectorEvent,
+  type BatchSinks,
+  type ProcessingPath,
+  type RetryPolicy,
+  type SnapshotSink,
 } from '../projector/mod.ts';
-import { MissingBodyError } from '../platform/log/read.ts';
 import { readLogBatches, type LogRange } from './log-reader.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';
+import { REPLAY_CHECKPOINT } from './replay-context.ts';
 
-/** What a pass writes through: the live projector's batch code, without updates. */
+/** What a pass reads and writes through: the live projector's stores and retry policy. */
 export interface PassDeps {
   readonly js: JetStreamClient;
   readonly batch: BatchDeps;
   readonly objects: () => Promise<ObjectStore>;
+  readonly retry: RetryPolicy;
   readonly logger: Logger;
 }
 
@@ -29,7 +33,7 @@ export interface PassProgress {
   events: number;
   /** Commits the pass inserted (not already in the target). */
   commits: number;
-  /** Events the live projector would dead-letter too (poison), left out the same way. */
+  /** Events the live projector dead-letters, left out the same way. */
   skipped: number;
 }
 
@@ -42,14 +46,24 @@ export interface PassOptions {
 }
 
 /**
- * Applies a range of the log to a target with the projector's own batch code
- * ({@link applyBatch}, publisher undefined), in bounded batches. Events the live projector
- * dead-letters (invalid payload, no identity, body missing) are skipped and counted, so
- * both paths leave them out. Interrupted (signal) at a batch boundary: what was applied
- * stays, and the target's `replay` checkpoint says where to resume.
+ * A rebuild's sinks: snapshots to `snapshots` (deferred during the rebuild, written at
+ * once during a switch's catch-up), no COMMITS_UPDATED, the replay checkpoint.
+ */
+export function rebuildSinks(snapshots: SnapshotSink): BatchSinks {
+  return { snapshots, updates: noUpdates, checkpoint: REPLAY_CHECKPOINT };
+}
+
+/**
+ * Applies a range of the log to a target through the live projector's processing path
+ * ({@link processBatch}) in bounded batches. Where live dead-letters an event (poison at
+ * once, a failure after its last try) the pass skips and counts it, so both leave it out;
+ * a failure with tries left is re-run after the same backoff. A dependency outage ends
+ * the pass. Interrupted (signal) at a batch boundary: what was applied stays, and the
+ * target's `replay` checkpoint says where to resume.
  */
 export async function rebuildPass(
   deps: PassDeps,
+  sinks: BatchSinks,
   target: ReadModelTarget,
   range: LogRange,
   opts: PassOptions,
@@ -60,10 +74,33 @@ export async function rebuildPass(
     commits: 0,
     skipped: 0,
   };
+  const path: ProcessingPath<JsMsg> = {
+    deps: deps.batch,
+    sinks,
+    objects: deps.objects,
+    settle: {
+      guard: (fn) => fn(),
+      applied: (_msgs, result) => {
+        progress.commits += result.newCommits;
+      },
+      failed: async (msg, err, attempt) => {
+        const settlement = settlementOf(err, attempt, deps.retry);
+        if (settlement.action === 'retry') {
+          await sleep(settlement.delayMs);
+          return true;
+        }
+        progress.skipped++;
+        deps.logger.warn(
+          { seq: msg.seq, code: settlement.code, err: (err as Error).message },
+          'replay: event skipped (dead-lettered live too)',
+        );
+        return false;
+      },
+    },
+  };
   opts.onStart?.(progress.position, range.toSeq);
   for await (const msgs of readLogBatches(deps.js, range, opts)) {
-    const events = await decodeAll(deps, msgs, progress);
-    if (events.length > 0) progress.commits += await applyOrSplit(deps, target, events, progress);
+    await processBatch(path, target, msgs);
     progress.events += msgs.length;
     progress.position = Math.max(progress.position, msgs.at(-1)!.seq);
     opts.onBatch?.(progress);
@@ -76,49 +113,4 @@ export async function rebuildPass(
     );
   }
   return progress;
-}
-
-async function decodeAll(deps: PassDeps, msgs: readonly JsMsg[], progress: PassProgress) {
-  const events: ProjectorEvent[] = [];
-  for (const msg of msgs) {
-    try {
-      events.push(await decodePush(msg, deps.objects));
-    } catch (err) {
-      if (!(err instanceof MissingBodyError) && classifyError(err) !== Outcome.poison) throw err;
-      progress.skipped++;
-      deps.logger.warn(
-        { seq: msg.seq, err: (err as Error).message },
-        'replay: event skipped (dead-lettered live too)',
-      );
-    }
-  }
-  return events;
-}
-
-/** Applies a batch; when one of its events is poison, applies them one by one, skipping it. */
-async function applyOrSplit(
-  deps: PassDeps,
-  target: ReadModelTarget,
-  events: readonly ProjectorEvent[],
-  progress: PassProgress,
-): Promise<number> {
-  try {
-    return (await applyBatch(deps.batch, target, events)).newCommits;
-  } catch (err) {
-    if (classifyError(err) !== Outcome.poison) throw err;
-  }
-  let added = 0;
-  for (const event of events) {
-    try {
-      added += (await applyBatch(deps.batch, target, [event])).newCommits;
-    } catch (err) {
-      if (classifyError(err) !== Outcome.poison) throw err;
-      progress.skipped++;
-      deps.logger.warn(
-        { seq: event.streamSeq, err: (err as Error).message },
-        'replay: event skipped (dead-lettered live too)',
-      );
-    }
-  }
-  return added;
 }

@@ -19,9 +19,8 @@ export interface ReplayContext extends SwitchDeps {
 }
 
 /**
- * Opens the projector's own connections and batch code, with the replay's differences:
- * no COMMITS_UPDATED (dashboards must not hear about history being rewritten into a
- * target nobody reads yet) and its own checkpoint name.
+ * Opens the projector's own connections, stores and retry policy; the replay's differences
+ * (no COMMITS_UPDATED, its own checkpoint) are its sinks (see `rebuildSinks`).
  */
 export async function openReplayContext(
   cfg: Config,
@@ -38,7 +37,9 @@ export async function openReplayContext(
     objects: ctx.objects,
     logger,
     mappings: ctx.batch.mappings,
-    batch: { ...ctx.batch, publisher: undefined, checkpoint: REPLAY_CHECKPOINT },
+    batch: ctx.batch,
+    snapshots: ctx.snapshots,
+    retry: ctx.retry,
     close: () => ctx.close(),
   };
 }

@@ -7,7 +7,7 @@ import { dropTarget } from './drop-target.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';
 import { liveAckFloor, type Handoff } from './live-handoff.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
-import { rebuildPass } from './rebuild-pass.ts';
+import { rebuildPass, rebuildSinks } from './rebuild-pass.ts';
 import { DeferredSnapshots } from '../projector/mod.ts';
 import { REPLAY_CHECKPOINT, type ReplayContext } from './replay-context.ts';
 import { acquireReplayLock } from './replay-lock.ts';
@@ -96,12 +96,12 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
     // Snapshots are recomputed once, after the rebuild passes, not after every batch.
     const deferred = new DeferredSnapshots();
     if (job.resumed) await deferred.addFromTarget(ctx.db, target);
-    const rebuildCtx = { ...ctx, batch: { ...ctx.batch, deferredSnapshots: deferred } };
     for (;;) {
       const toSeq = await lastLogSeq(ctx.jsm);
       const first = passes++ === 0;
       const pass = await rebuildPass(
-        rebuildCtx,
+        ctx,
+        rebuildSinks(deferred),
         target,
         {
           filters: scope.filters,
@@ -125,7 +125,7 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
       const behind = (await lastLogSeq(ctx.jsm)) - position;
       if (behind <= batchSize || passes >= (o.maxPasses ?? 5)) break;
     }
-    await deferred.flush(ctx.batch.snapshots, target);
+    await deferred.flush(ctx.snapshots, target);
     const summary: ReplaySummary = {
       version: target.version,
       previous: live,

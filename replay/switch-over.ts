@@ -2,10 +2,16 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Db } from 'mongodb';
 import { currentTarget, switchTarget, targetFor } from '../platform/read-model-target.ts';
-import { PUSH_FILTER } from '../projector/mod.ts';
+import { PUSH_FILTER, type SnapshotWriter } from '../projector/mod.ts';
 import { ControlSubjects, VersionStates, type ReadModelSwitched } from '../schemas/replay.ts';
 import { liveAckFloor, waitForLiveHandoff, type Handoff } from './live-handoff.ts';
-import { rebuildPass, type PassDeps, type PassOptions, type PassProgress } from './rebuild-pass.ts';
+import {
+  rebuildPass,
+  rebuildSinks,
+  type PassDeps,
+  type PassOptions,
+  type PassProgress,
+} from './rebuild-pass.ts';
 import { lastLogSeq } from './scope.ts';
 import { getVersion, updateVersion } from './version-registry.ts';
 
@@ -14,6 +20,8 @@ export interface SwitchDeps extends PassDeps {
   readonly nc: NatsConnection;
   readonly jsm: JetStreamManager;
   readonly db: Db;
+  /** The catch-up writes snapshots at once: the target is live by then. */
+  readonly snapshots: SnapshotWriter;
 }
 
 export interface SwitchOptions extends Omit<PassOptions, 'signal'> {
@@ -92,6 +100,7 @@ export async function finishSwitch(
   const target = targetFor(opts.to);
   const catchUp = await rebuildPass(
     deps,
+    rebuildSinks(deps.snapshots),
     target,
     { filters: [PUSH_FILTER], fromSeq: opts.catchUpFrom + 1, toSeq },
     { batchSize: opts.batchSize, onBatch: opts.onBatch, onStart: opts.onStart },

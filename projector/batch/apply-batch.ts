@@ -6,23 +6,39 @@ import type { OrgMappings } from '../projections/identity.ts';
 import type { ProjectorEvent } from '../projections/push-received.ts';
 import type { CounterStore } from '../stores/counter-store.ts';
 import { raiseCheckpoint, upsertCommits } from '../stores/commit-store.ts';
-import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
-import type { UpdatePublisher } from './update-publisher.ts';
-import type { DeferredSnapshots } from './deferred-snapshots.ts';
 
-/** What applying a batch needs. The same for the live projector, DLQ retry and a replay. */
+/** The stores and settings every path applies batches with (live, DLQ retry, rebuild). */
 export interface BatchDeps {
   readonly db: Db;
   readonly counters: CounterStore;
-  readonly snapshots: SnapshotWriter;
-  /** Undefined: write the read models only (a replay rebuilding a target). */
-  readonly publisher: UpdatePublisher | undefined;
   readonly mappings: OrgMappings;
   readonly ttlDays: number;
-  /** Checkpoint document raised to the batch's highest stream sequence; undefined: none. */
-  readonly checkpoint: string | undefined;
-  /** A rebuild puts snapshot recomputes off until its end (see {@link DeferredSnapshots}). */
-  readonly deferredSnapshots?: DeferredSnapshots | undefined;
+}
+
+/** Where a batch's snapshots go: recomputed now (`SnapshotWriter`) or later (`DeferredSnapshots`). */
+export interface SnapshotSink {
+  /** `added`: the batch's commits when every one was new (the writer may tally them without reading back). */
+  write(
+    target: ReadModelTarget,
+    plan: BatchPlan,
+    added: BatchPlan['commits'] | undefined,
+  ): Promise<unknown>;
+}
+
+/** Where a batch's COMMITS_UPDATED go: published (`UpdatePublisher`) or nowhere ({@link noUpdates}). */
+export interface UpdateSink {
+  publish(update: CommitsUpdated): Promise<void>;
+}
+
+/** A rebuild announces nothing: dashboards must not hear about a target nobody reads yet. */
+export const noUpdates: UpdateSink = { publish: async () => undefined };
+
+/** The two places a path sends a batch's results besides commits and counters, and its checkpoint. */
+export interface BatchSinks {
+  readonly snapshots: SnapshotSink;
+  readonly updates: UpdateSink;
+  /** Checkpoint document raised to the batch's highest stream sequence. */
+  readonly checkpoint: string;
 }
 
 export interface BatchResult {
@@ -49,6 +65,7 @@ export class BatchApplication {
 
   constructor(
     private readonly deps: BatchDeps,
+    private readonly sinks: BatchSinks,
     private readonly target: ReadModelTarget,
     private readonly events: readonly ProjectorEvent[],
   ) {
@@ -67,21 +84,18 @@ export class BatchApplication {
       this.#countersDone = true;
     }
     if (!this.#snapshotsDone) {
-      if (this.deps.deferredSnapshots) this.deps.deferredSnapshots.add(this.plan);
-      else {
-        // All new: the writer may add them to the tallies it keeps instead of reading back.
-        const allNew = newKeys.size === this.plan.commits.length;
-        await this.deps.snapshots.write(
-          this.target,
-          this.plan,
-          allNew ? this.plan.commits : undefined,
-        );
-      }
+      // All new: the writer may add them to the tallies it keeps instead of reading back.
+      const allNew = newKeys.size === this.plan.commits.length;
+      await this.sinks.snapshots.write(
+        this.target,
+        this.plan,
+        allNew ? this.plan.commits : undefined,
+      );
       this.#snapshotsDone = true;
     }
-    if (!this.#checkpointDone && this.deps.checkpoint !== undefined && this.events.length > 0) {
+    if (!this.#checkpointDone && this.events.length > 0) {
       const last = Math.max(...this.events.map((e) => e.streamSeq));
-      await raiseCheckpoint(db, this.target, this.deps.checkpoint, last);
+      await raiseCheckpoint(db, this.target, this.sinks.checkpoint, last);
       this.#checkpointDone = true;
     }
     const updates = (this.#updates ??= this.plan.repos.map((repo) => ({
@@ -94,12 +108,10 @@ export class BatchApplication {
         lineage: repo.lineage,
       },
     })));
-    if (this.deps.publisher) {
-      for (const [i, update] of updates.entries()) {
-        if (this.#published.has(i)) continue;
-        await this.deps.publisher.publish(update);
-        this.#published.add(i);
-      }
+    for (const [i, update] of updates.entries()) {
+      if (this.#published.has(i)) continue;
+      await this.sinks.updates.publish(update);
+      this.#published.add(i);
     }
     return { newCommits: newKeys.size, updates };
   }
@@ -108,8 +120,9 @@ export class BatchApplication {
 /** Applies a batch of events to a target in one go (see {@link BatchApplication}). */
 export function applyBatch(
   deps: BatchDeps,
+  sinks: BatchSinks,
   target: ReadModelTarget,
   events: readonly ProjectorEvent[],
 ): Promise<BatchResult> {
-  return new BatchApplication(deps, target, events).run();
+  return new BatchApplication(deps, sinks, target, events).run();
 }

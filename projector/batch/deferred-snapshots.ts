@@ -4,6 +4,7 @@ import type { CommitDoc } from '../../schemas/read-models.ts';
 import type { BatchPlan } from '../projections/batch-plan.ts';
 import { utcDay } from '../projections/day.ts';
 import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
+import type { SnapshotSink } from './apply-batch.ts';
 
 /**
  * Snapshot keys whose recompute a rebuild puts off until its end. Snapshots are a pure
@@ -13,9 +14,14 @@ import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
  * writes one transaction each).
  * The live path never defers: its readers need fresh snapshots after every batch.
  */
-export class DeferredSnapshots {
+export class DeferredSnapshots implements SnapshotSink {
   readonly #repos = new Map<string, { orgId: string; repoId: string; days: Set<string> }>();
   readonly #orgDays = new Map<string, Set<string>>();
+
+  /** The {@link SnapshotSink} of a rebuild: remembers the plan's snapshots instead of writing them. */
+  async write(_target: ReadModelTarget, plan: BatchPlan): Promise<void> {
+    this.add(plan);
+  }
 
   /** Remembers which snapshots a batch's plan touched. */
   add(plan: Pick<BatchPlan, 'repos' | 'orgDays'>): void {
