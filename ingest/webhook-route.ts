@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import type { Logger } from '../platform/logger.ts';
+import type { IngestAccepted } from '../schemas/http.ts';
 import type { LogAppender } from '../platform/log/append.ts';
 import { readBody } from '../platform/http/body.ts';
 import { Reply } from '../platform/http/reply.ts';
@@ -61,11 +62,12 @@ export function webhookRoute(deps: WebhookRouteDeps) {
         deps.metrics.bytes.inc(entry.body.byteLength);
         if (result.duplicate) deps.metrics.duplicates.inc();
         if (result.external) deps.metrics.external.inc();
-        reply.json(200, {
+        const accepted: IngestAccepted = {
           status: result.duplicate ? 'duplicate' : 'accepted',
           seq: result.seq,
           subject: result.subject,
-        });
+        };
+        reply.json(200, accepted);
         finish(200);
         log.debug({ seq: result.seq, duplicate: result.duplicate }, 'appended');
       })

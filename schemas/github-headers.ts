@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** `sha256=<64 hex>`: the only signature format accepted. */
+export const SIGNATURE_PATTERN = /^sha256=[0-9a-f]{64}$/;
+
 /** The headers GitHub sends with every webhook delivery that ingest requires. */
 export const WebhookHeaders = z.object({
   'x-github-event': z
@@ -11,5 +14,22 @@ export const WebhookHeaders = z.object({
 });
 export type WebhookHeaders = z.infer<typeof WebhookHeaders>;
 
-/** `sha256=<64 hex>`: the only signature format accepted. */
-export const SIGNATURE_PATTERN = /^sha256=[0-9a-f]{64}$/;
+/**
+ * Every header of a webhook request that ingest reads (the contract of
+ * `POST /api/v1/webhooks/github`); the optional ones are copied onto the log message.
+ */
+export const WebhookRequestHeaders = WebhookHeaders.extend({
+  'x-hub-signature-256': z
+    .string()
+    .regex(SIGNATURE_PATTERN)
+    .describe('HMAC-SHA256 of the raw body with the webhook secret, sha256=<64 hex digits>'),
+  'content-type': z
+    .string()
+    .regex(/^application\/json\s*(;.*)?$/i)
+    .describe('application/json (a form-encoded delivery is answered 415)'),
+  'x-github-hook-id': z.string().optional(),
+  'x-github-hook-installation-target-id': z.string().optional(),
+  'x-github-hook-installation-target-type': z.string().optional(),
+  'user-agent': z.string().optional(),
+}).describe('Headers of a GitHub webhook delivery');
+export type WebhookRequestHeaders = z.infer<typeof WebhookRequestHeaders>;

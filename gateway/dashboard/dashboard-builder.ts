@@ -1,4 +1,8 @@
+import type { Dashboard } from '../../schemas/dashboard.ts';
 import { daysOf, type DayRange } from './day-range.ts';
+
+/** The answer's types are the contract's (`schemas/dashboard.ts`). */
+export type { Dashboard, DeveloperLine, RepoLine } from '../../schemas/dashboard.ts';
 
 /** The commit fields the dashboard reads. */
 export interface CommitRow {
@@ -6,49 +10,6 @@ export interface CommitRow {
   authorGithubId: string;
   repoId: string;
   filesCount: number;
-}
-
-/** One developer's line. */
-export interface DeveloperLine {
-  devId: string;
-  commits: number;
-  /** UTC days of the range with at least one commit. */
-  activeDays: number;
-  filesChanged: number;
-  /** 0..100: the projector's 7-day activity index for the window ending on `to` (0 when inactive then). */
-  activityIndex: number;
-}
-
-export interface RepoLine {
-  repoId: string;
-  commits: number;
-  developers: number;
-  filesChanged: number;
-}
-
-/** `GET /api/v1/orgs/:orgId/dashboard` answer. */
-export interface Dashboard {
-  orgId: string;
-  from: string;
-  to: string;
-  /** Every update with `seq <= asOfSeq` is included in these numbers. */
-  asOfSeq: number;
-  readModelVersion: number;
-  totals: {
-    commits: number;
-    developers: number;
-    repos: number;
-    activeDays: number;
-    filesChanged: number;
-  };
-  heatmap: {
-    /** Every day of the range, zeros included. */
-    days: { day: string; commits: number }[];
-    /** `[weekday][hour]`, UTC; weekday 0 = Monday … 6 = Sunday. */
-    weekdayHour: number[][];
-  };
-  developers: DeveloperLine[];
-  repos: RepoLine[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { CommitsUpdated } from '../../schemas/updates.ts';
+import type { ResyncReason } from '../../schemas/ws-control-frames.ts';
 
 /**
  * Server → client frames, serialised by hand into strings once per update (not per client):
@@ -11,7 +12,7 @@ export function updateFrame(room: string, seq: number, data: CommitsUpdated): st
 }
 
 /** Tells a resuming client that what it missed is gone: refetch the dashboard. */
-export function resyncFrame(reason: string): string {
+export function resyncFrame(reason: ResyncReason): string {
   return JSON.stringify({ event: 'resync', reason });
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PongFrame,
   ReadyFrame,
+  ResyncReason,
   ResyncReasons,
   UnsubscribedFrame,
 } from '../../schemas/ws-control-frames.ts';
@@ -14,7 +15,6 @@ import {
   subscribedFrame,
   unsubscribedFrame,
 } from './frames.ts';
-import { ResyncReason } from './resume.ts';
 
 const json = (s: string): unknown => JSON.parse(s);
 
@@ -29,8 +29,10 @@ describe('frames', () => {
       event: 'ready',
       rooms: ['org:acme'],
     });
-    expect(ResyncFrame.parse(json(resyncFrame('evicted')))).toEqual({ event: 'resync' });
-    expect(json(resyncFrame('evicted'))).toEqual({ event: 'resync', reason: 'evicted' });
+    for (const reason of ResyncReasons) {
+      expect(ResyncFrame.parse(json(resyncFrame(reason)))).toEqual({ event: 'resync', reason });
+    }
+    expect(ResyncFrame.safeParse({ event: 'resync', reason: 'bored' }).success).toBe(false);
     expect(ErrorFrame.parse(json(errorFrame('forbidden_org', 'no')))).toEqual({
       event: 'error',
       error: { code: 'forbidden_org', message: 'no' },
@@ -44,6 +46,7 @@ describe('frames', () => {
       room: 'org:acme',
     });
     expect(PongFrame.parse(json(pongFrame()))).toEqual({ event: 'pong' });
+    // The tuple the schema validates and the names the gateway uses are the same values.
     expect(Object.values(ResyncReason).sort()).toEqual([...ResyncReasons].sort());
   });
 });

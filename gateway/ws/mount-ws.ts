@@ -5,6 +5,7 @@ import uWS, {
   type us_socket_context_t,
 } from 'uWebSockets.js';
 import { orgRoom } from '../../schemas/read-models.ts';
+import { CloseCodes } from '../../schemas/ws-frames.ts';
 import { Reply } from '../../platform/http/reply.ts';
 import { tokenFromRequest } from '../auth/token-from-request.ts';
 import type { TokenKeys } from '../auth/token-keys.ts';
@@ -94,7 +95,7 @@ function open(ctx: WsContext, ws: Socket): void {
   }
   resume(ctx, ws, state.since ?? 0, upTo).catch((err: unknown) => {
     ctx.log.error({ err, socket: state.id }, 'resume failed');
-    if (state.phase !== Phase.closed) ws.end(1011, 'resume failed');
+    if (state.phase !== Phase.closed) ws.end(CloseCodes.resumeFailed, 'resume failed');
   });
 }
 

@@ -1,4 +1,5 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
+import { ResyncReason } from '../../schemas/ws-control-frames.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { Semaphore } from '../semaphore.ts';
@@ -22,15 +23,6 @@ export interface ResumeContext {
   /** How long a catch-up waits for a full send buffer to drain before closing the socket. */
   drainTimeoutMs: number;
 }
-
-/** Why a resume ended in `resync`; also the metric label. */
-export const ResyncReason = {
-  evicted: 'evicted',
-  tooMany: 'too_many',
-  unknownSeq: 'unknown_seq',
-  unavailable: 'unavailable',
-} as const;
-export type ResyncReason = (typeof ResyncReason)[keyof typeof ResyncReason];
 
 /**
  * Catches a resuming socket up, then hands it to live delivery.

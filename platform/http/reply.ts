@@ -1,4 +1,5 @@
 import type { HttpResponse } from 'uWebSockets.js';
+import type { ErrorBody } from '../../schemas/http.ts';
 import { statusLine, toHttpError } from './http-error.ts';
 
 /**
@@ -39,7 +40,8 @@ export class Reply {
   /** Answers an error as `{ error: { code, message } }`; 5xx messages stay generic. */
   error(err: unknown, close = false): number {
     const e = toHttpError(err);
-    this.json(e.status, { error: { code: e.code, message: e.message } }, {}, close);
+    const body: ErrorBody = { error: { code: e.code, message: e.message } };
+    this.json(e.status, body, {}, close);
     return e.status;
   }
 }

@@ -1,6 +1,7 @@
 import { headers as newHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '../../platform/logger.ts';
+import type { DeadLetterAlert } from '../../schemas/alerts.ts';
 import { DlqHeaders, LogHeaders, Streams, Subjects } from '../../schemas/streams.ts';
 import { deliveryIdOf, type LogMessage } from '../batch/decode.ts';
 
@@ -11,18 +12,8 @@ export interface DeadLetterReason {
   readonly attempts: number;
 }
 
-/** What `teampulse.alerts.dlq` carries for each dead letter. */
-export interface DeadLetterAlert {
-  type: 'DEAD_LETTER';
-  originalSubject: string;
-  streamSeq: number;
-  deliveryId: string;
-  errorCode: string;
-  error: string;
-  attempts: number;
-  dlqSeq: number;
-  at: string;
-}
+/** What `teampulse.alerts.dlq` carries: the contract's type (`schemas/alerts.ts`). */
+export type { DeadLetterAlert } from '../../schemas/alerts.ts';
 
 const MAX_HEADER_CHARS = 1000;
 
