@@ -77,3 +77,20 @@ export const TokenClaims = z.object({
   sub: z.string().optional(),
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;
+
+/** Query of the `/ws` upgrade request. */
+export const WsConnectQuery = z
+  .object({
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the gateway token, for browsers (others send Authorization: Bearer <token>)'),
+    since: z
+      .string()
+      .regex(/^\d{1,16}$/)
+      .optional()
+      .describe('resume after this seq (the last frame received): missed frames come first'),
+  })
+  .describe('Query of the /ws upgrade');
+export type WsConnectQuery = z.infer<typeof WsConnectQuery>;
