@@ -17,6 +17,7 @@ import { useServers, type TestServers } from '../test/support/servers.ts';
 import { startNats } from '../platform/local-stack/mod.ts';
 import { postWebhook, signBody } from '../test/support/sign.ts';
 import { startIngest, type IngestHandle } from './main.ts';
+import { contractErrors, headersRecord } from '../scripts/contract/check-message.ts';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples') as {
@@ -94,6 +95,8 @@ describe('ingest', () => {
     expect(h.get(LogHeaders.ceSource)).toBe('https://github.com/Codertocat/Hello-World');
     expect(Date.parse(h.get(LogHeaders.ceTime))).toBeGreaterThan(Date.now() - 60_000);
     expect(h.get(LogHeaders.receivedAt)).toBe(h.get(LogHeaders.ceTime));
+    expect(contractErrors('IngestAccepted', res.json)).toEqual([]);
+    expect(contractErrors('LogMessageHeaders', headersRecord(h))).toEqual([]);
   });
 
   it('ingest - ping answers 200 and is appended under its own subject', async () => {
@@ -312,6 +315,7 @@ describe('ingest - large bodies', () => {
       const msg = await lastMessage((res.json as { seq: number }).seq, await jetstreamManager(c));
       expect(msg.data.byteLength).toBe(0);
       expect(msg.header.get(LogHeaders.bodySize)).toBe(String(body.length));
+      expect(contractErrors('LogMessageHeaders', headersRecord(msg.header))).toEqual([]);
       const stored = await logBody({ headers: msg.header, data: msg.data }, () =>
         new Objm(js).open(BODY_BUCKET),
       );

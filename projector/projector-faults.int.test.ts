@@ -5,6 +5,7 @@ import { fakeSha, type FakePush } from '../platform/github/push-payload.ts';
 import { registerDlqCommands } from '../cli/mod.ts';
 import { DlqHeaders, LogHeaders, Subjects } from '../schemas/streams.ts';
 import { githubSubject } from '../schemas/subject.ts';
+import { contractErrors, headersRecord } from '../scripts/contract/check-message.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import type { DeadLetterAlert } from './dead-letter/dead-letter-writer.ts';
 import { projectorHarness, waitFor, type Harness } from './testing/harness.ts';
@@ -91,6 +92,7 @@ describe('projector faults', () => {
       attempts: 3,
     });
     expect(letter.original.headers?.get(DlqHeaders.failedAt)).toMatch(/^\d{4}-/);
+    expect(contractErrors('DeadLetterHeaders', headersRecord(letter.original.headers))).toEqual([]);
     await waitFor(() => alerts.length === 1, 5000, 'alert');
     expect(alerts[0]).toMatchObject({
       type: 'DEAD_LETTER',
@@ -98,6 +100,7 @@ describe('projector faults', () => {
       errorCode: 'projection_failed',
       attempts: 3,
     });
+    expect(contractErrors('DeadLetterAlert', alerts[0])).toEqual([]);
     const metrics = await (await fetch(`http://127.0.0.1:${projector.port}/metrics`)).text();
     expect(metrics).toMatch(
       /teampulse_projector_dead_letters_total\{code="projection_failed",role="projector"\} 1/,

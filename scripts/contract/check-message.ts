@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { MsgHdrs } from '@nats-io/nats-core';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ContractName } from './catalog.ts';
@@ -30,4 +31,11 @@ export function contractErrors(name: ContractName, value: unknown): string[] {
   const validate = contractValidator(name);
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => `${name}${e.instancePath} ${e.message ?? ''}`.trim());
+}
+
+/** A message's headers as a plain record (first value of each), the shape the header schemas describe. */
+export function headersRecord(h: MsgHdrs | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of h?.keys() ?? []) out[key] = h!.get(key);
+  return out;
 }
