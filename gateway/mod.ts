@@ -20,3 +20,15 @@ export { startGateway, type Gateway, type GatewayOptions } from './main.ts';
 // Building blocks the gateway benchmark times on their own.
 export { decodeUpdate, type DecodedUpdate } from './updates/decode-update.ts';
 export { startLiveFeed, type LiveFeed } from './updates/live-feed.ts';
+// The contract generator and its tests make real answers and frames with these.
+export { DashboardBuilder } from './dashboard/dashboard-builder.ts';
+export { parseDayRange } from './dashboard/day-range.ts';
+export {
+  errorFrame,
+  pongFrame,
+  readyFrame,
+  resyncFrame,
+  subscribedFrame,
+  unsubscribedFrame,
+  updateFrame,
+} from './ws/frames.ts';

@@ -1,17 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { DashboardBuilder } from '../../gateway/dashboard/dashboard-builder.ts';
-import { parseDayRange } from '../../gateway/dashboard/day-range.ts';
 import {
+  DashboardBuilder,
   errorFrame,
+  parseDayRange,
   pongFrame,
   readyFrame,
   resyncFrame,
   subscribedFrame,
   unsubscribedFrame,
   updateFrame,
-} from '../../gateway/ws/frames.ts';
+} from '../../gateway/mod.ts';
 import { ResyncReasons } from '../../schemas/ws-control-frames.ts';
 import { CONTRACT_NAMES, type ContractName } from './catalog.ts';
 import { contractErrors, contractValidator } from './check-message.ts';

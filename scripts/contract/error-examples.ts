@@ -1,10 +1,12 @@
-import { DASHBOARD_ROUTE } from '../../gateway/dashboard/mount-dashboard.ts';
-import { parseDayRange } from '../../gateway/dashboard/day-range.ts';
-import { AuthFailure, ForbiddenOrgError } from '../../gateway/errors.ts';
-import { verifyToken } from '../../gateway/auth/verify-token.ts';
-import type { TokenKeys } from '../../gateway/auth/token-keys.ts';
-import { checkRequest } from '../../ingest/check-request.ts';
-import { IngestErrors } from '../../ingest/errors.ts';
+import {
+  AuthFailure,
+  DASHBOARD_ROUTE,
+  ForbiddenOrgError,
+  parseDayRange,
+  verifyToken,
+  type TokenKeys,
+} from '../../gateway/mod.ts';
+import { checkRequest, IngestErrors } from '../../ingest/mod.ts';
 import { HttpError, toHttpError } from '../../platform/http/http-error.ts';
 import { EnvSchema } from '../../schemas/config.ts';
 
