@@ -135,8 +135,11 @@ export function buildAsyncApi(version: string): Json {
         description: `Published after the read models are written. ${TOKEN_RULE} Example: ${updatesSubject('acme', '4242')}.`,
         servers: [ref('#/servers/nats')],
         parameters: {
-          orgId: { description: 'The org (owner login, lower-cased), encoded.' },
-          repoId: { description: 'The GitHub repository id.' },
+          orgId: {
+            description:
+              'The org: the repository owner login lower-cased, or the org ORG_MAPPINGS maps that owner to; encoded.',
+          },
+          repoId: { description: 'The GitHub repository id (decimal), stable across renames.' },
         },
         messages: messagesOf('CommitsUpdated'),
       },
