@@ -133,7 +133,7 @@ async function startWsServer(cfg: Config): Promise<number> {
   );
   const limit = cfg.GATEWAY_MAX_BACKPRESSURE_BYTES;
   const rooms = new Map<string, Set<WsSocket>>();
-  const nc = await connectNats(cfg.NATS_URL, 'bench-ws-server');
+  const nc = await connectNats(cfg, { name: 'bench-ws-server', role: 'gateway' });
   const jsm = await jetstreamManager(nc);
   await startLiveFeed(jetstream(nc), jsm, (stored) => {
     const u = decodeUpdate(stored.subject, stored.seq, stored.data);
@@ -368,6 +368,8 @@ async function main(): Promise<void> {
     const env = {
       ...process.env,
       NATS_URL: nats.url,
+      // The gateways (and the ws-server stand-in) run with the gateway's creds.
+      NATS_CREDS: nats.auth!.creds.gateway,
       MONGO_URL: mongo.url,
       MONGO_DB: 'bench',
       GATEWAY_JWT_SECRETS: SECRET,
@@ -375,7 +377,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
     };
     const cfg = loadConfig(env);
-    const nc = await connectNats(nats.url, 'bench-publisher');
+    const nc = await connectNats(
+      { ...cfg, NATS_CREDS: nats.auth!.creds.projector },
+      { name: 'bench-publisher', role: 'projector' },
+    );
     const jsm = await jetstreamManager(nc);
     await ensureStreams(jsm, cfg, [Streams.updates.name]);
     const js = jetstream(nc);

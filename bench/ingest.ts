@@ -25,6 +25,7 @@ import { ensureStreams } from '../platform/streams.ts';
 import { githubSubject } from '../schemas/subject.ts';
 import { simulatedPush } from '../cli/mod.ts';
 import { signBody } from '../platform/github/sign.ts';
+import { natsAs } from '../test/support/nats-as.ts';
 import { memoryOf, percentile, row } from './support/proc.ts';
 import { vegetaAttack } from './support/vegeta.ts';
 
@@ -52,7 +53,7 @@ async function run(syncAlways: boolean): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tp-bench-ingest-'));
   const nats = await startNats({ dataDir: join(dir, 'nats'), syncAlways });
   const cfg = loadConfig({}, { NATS_URL: nats.url });
-  const nc = await connect({ servers: nats.url });
+  const nc = await connect({ servers: nats.url, ...natsAs(nats.auth!.creds, 'admin') });
   await ensureStreams(await jetstreamManager(nc), cfg);
 
   // 5–20 KB bodies: 3 to 25 commits per push.
@@ -119,6 +120,7 @@ async function run(syncAlways: boolean): Promise<void> {
     env: {
       ...process.env,
       NATS_URL: nats.url,
+      NATS_CREDS: nats.auth!.creds.ingest,
       INGEST_PORT: String(port),
       GITHUB_WEBHOOK_SECRET: SECRET,
       LOG_LEVEL: 'warn',

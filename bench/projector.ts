@@ -65,6 +65,7 @@ try {
     {},
     {
       NATS_URL: stack.natsUrl,
+      NATS_CREDS: stack.nats.auth!.creds.projector,
       MONGO_URL: stack.mongoUrl,
       REDIS_URL: stack.redisUrl,
       MONGO_DB: 'bench',
@@ -73,7 +74,11 @@ try {
       LOG_LEVEL: 'warn',
     },
   );
-  const nc = await connectNats(cfg.NATS_URL, 'bench');
+  // The bench fills the log as ingest would: as admin (ingest may not create UPDATES etc.).
+  const nc = await connectNats(
+    { ...cfg, NATS_CREDS: stack.nats.auth!.creds.admin },
+    { name: 'bench', role: 'admin' },
+  );
   await ensureStreams(await jetstreamManager(nc), cfg);
   const appender = new LogAppender(nc, { timeoutMs: 10_000 });
   const bodies = Array.from({ length: N }, (_, i) =>

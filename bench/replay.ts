@@ -29,7 +29,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { startMongo, startNats, startRedis } from '../platform/local-stack/mod.ts';
-import { connectNats } from '../platform/nats.ts';
+import { connectNats, type NatsSettings } from '../platform/nats.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { commitDocsOf, counterItemsOf } from '../projector/mod.ts';
 import { openReplayContext, runReplay } from '../replay/mod.ts';
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '500' },
     child: { type: 'string' },
     nats: { type: 'string' },
+    'nats-creds': { type: 'string' },
     mongo: { type: 'string' },
     redis: { type: 'string' },
   },
@@ -77,11 +78,11 @@ function generatedPush(i: number, perPush: number) {
 }
 
 async function publishLog(
-  natsUrl: string,
+  nats: NatsSettings,
   commits: number,
   perPush: number,
 ): Promise<{ messages: number; bytes: number; seconds: number }> {
-  const nc = await connectNats(natsUrl, 'bench-publish');
+  const nc = await connectNats(nats, { name: 'bench-publish', role: 'ingest' });
   const js = jetstream(nc, { timeout: 30_000 });
   const pushes = Math.ceil(commits / perPush);
   const started = performance.now();
@@ -111,11 +112,11 @@ async function publishLog(
 
 /** The limit: ordered consumer → parse → insertMany the commit docs + pipelined counters. */
 async function limit(
-  natsUrl: string,
+  nats: NatsSettings,
   mongoUrl: string,
   redisUrl: string,
 ): Promise<{ events: number; commits: number; seconds: number }> {
-  const nc = await connectNats(natsUrl, 'bench-limit');
+  const nc = await connectNats(nats, { name: 'bench-limit', role: 'admin' });
   const js = jetstream(nc);
   const mongo = new MongoClient(mongoUrl, { retryWrites: false });
   const db = mongo.db('bench');
@@ -170,6 +171,7 @@ async function replayChild(): Promise<void> {
     {},
     {
       NATS_URL: values.nats!,
+      NATS_CREDS: values['nats-creds']!,
       MONGO_URL: values.mongo!,
       REDIS_URL: values.redis!,
       MONGO_DB: 'bench',
@@ -199,10 +201,11 @@ async function main(): Promise<void> {
   ]);
   try {
     const cfg = loadConfig({}, { NATS_URL: nats.url });
-    const nc = await connectNats(nats.url, 'bench-setup');
+    const as = (role: 'ingest' | 'admin') => ({ ...cfg, NATS_CREDS: nats.auth!.creds[role] });
+    const nc = await connectNats(as('admin'), { name: 'bench-setup', role: 'admin' });
     await ensureStreams(await jetstreamManager(nc), cfg);
     await nc.drain();
-    const pub = await publishLog(nats.url, commits, perPush);
+    const pub = await publishLog(as('ingest'), commits, perPush);
     console.log(
       row(
         'log',
@@ -223,6 +226,8 @@ async function main(): Promise<void> {
         'replay',
         '--nats',
         nats.url,
+        '--nats-creds',
+        nats.auth!.creds.admin,
         '--mongo',
         mongo.url,
         '--redis',
@@ -240,7 +245,7 @@ async function main(): Promise<void> {
       peakMiB: number;
     };
     const replaySeconds = summary.durationMs / 1000;
-    const lim = await limit(nats.url, mongo.url, redis.url);
+    const lim = await limit(as('admin'), mongo.url, redis.url);
     const replayRate = summary.commits / replaySeconds;
     const limitRate = lim.commits / lim.seconds;
     console.log(row('', 'events', 'commits', 'seconds', 'commits/s', 'events/s'));

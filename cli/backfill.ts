@@ -65,7 +65,7 @@ export function registerBackfillCommand(program: Command): void {
     .action(async (o: BackfillCliOptions) => {
       const cfg = configWith({ ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}) });
       const authors = o.authorMap ? await readAuthorMap(o.authorMap) : new Map<string, string>();
-      const nc = await connectNats(cfg.NATS_URL, 'teampulse-backfill');
+      const nc = await connectNats(cfg, { name: 'teampulse-backfill', role: 'admin' });
       try {
         await ensureStreams(await jetstreamManager(nc), cfg, ['GITHUB']);
         const tty = process.stderr.isTTY;

@@ -111,7 +111,7 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
       if ((seq === undefined) === !o.all)
         throw new TeamPulseError('usage', 'give a dead-letter sequence or --all');
       const cfg = config();
-      const ctx = await openProjectorContext(cfg);
+      const ctx = await openProjectorContext(cfg, {}, { role: 'admin' });
       try {
         const letters = o.all
           ? await listDeadLetters(ctx.js, ctx.jsm, Number.MAX_SAFE_INTEGER)
@@ -150,7 +150,7 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
 }
 
 async function natsOf(cfg: Config) {
-  const nc = await connectNats(cfg.NATS_URL, 'teampulse-dlq');
+  const nc = await connectNats(cfg, { name: 'teampulse-dlq', role: 'admin' });
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, cfg, [Streams.dlq.name]);
   return { nc, js: jetstream(nc), jsm };

@@ -7,6 +7,7 @@ import { registerDlqCommands } from './dlq.ts';
 import { registerTokenCommands } from './token.ts';
 import { registerReplayCommands } from './replay.ts';
 import { registerBackfillCommand } from './backfill.ts';
+import { registerNatsAuthCommands } from './nats-auth.ts';
 
 const program = new Command('teampulse')
   .description(
@@ -22,6 +23,7 @@ registerTokenCommands(program);
 registerDlqCommands(program);
 registerReplayCommands(program);
 registerBackfillCommand(program);
+registerNatsAuthCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../platform/config.ts';
+import { loadConfig, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
 import { startIngest } from '../ingest/mod.ts';
@@ -55,9 +55,18 @@ export function registerUpCommand(program: Command): void {
           ? {}
           : { GITHUB_REPO_SECRETS_FILE: DEFAULT_REPO_SECRETS_FILE }),
       });
-      const ingest = await startIngest(cfg, { logger: logger.child({ role: 'ingest' }) });
-      const projector = await startProjector(cfg, { logger: logger.child({ role: 'projector' }) });
-      const gateway = await startGateway(cfg, { logger: logger.child({ role: 'gateway' }) });
+      // Auth is on: each role connects with its own creds from the stack's auth dir; with
+      // an external NATS, the NATS_CREDS (etc.) of the environment serve every role.
+      const creds = stack?.nats.auth?.creds;
+      const as = (role: 'ingest' | 'projector' | 'gateway'): Config =>
+        creds === undefined ? cfg : { ...cfg, NATS_CREDS: creds[role] };
+      const ingest = await startIngest(as('ingest'), { logger: logger.child({ role: 'ingest' }) });
+      const projector = await startProjector(as('projector'), {
+        logger: logger.child({ role: 'projector' }),
+      });
+      const gateway = await startGateway(as('gateway'), {
+        logger: logger.child({ role: 'gateway' }),
+      });
       const token = await mintToken(cfg, {
         orgs: ['org0', 'org1', 'acme'],
         ttlSeconds: 24 * 3600,
@@ -74,6 +83,11 @@ export function registerUpCommand(program: Command): void {
         `  websocket  ws://${cfg.GATEWAY_HOST}:${gateway.port}/ws?token=<token>`,
         `  api        ${gw}/api/v1/orgs/org0/dashboard?from=${monthStart}&to=${today}  (Authorization: Bearer <token>)`,
         `  projector  http://127.0.0.1:${projector.port}/metrics`,
+        ...(creds === undefined
+          ? []
+          : [
+              `  analysts   NATS creds ${creds.analyst}   (read-only; more: npx teampulse nats-creds --role analyst --name <who>)`,
+            ]),
         `  nats       ${cfg.NATS_URL}   mongo ${cfg.MONGO_URL}   redis ${cfg.REDIS_URL}${stack ? `   (${stack.mongo.kind}, data in ${dataDir})` : ''}`,
         `  token      ${token}   (orgs org0, org1, acme; 24 h)`,
         '',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderNatsConfig, validateNatsConfig } from '../platform/local-stack/mod.ts';
+import { initAuthDir } from '../platform/nats-auth/mod.ts';
 import { EnvSchema } from '../schemas/config.ts';
 import { SHIPPED_NATS_OPTIONS } from '../scripts/render-nats-config.ts';
 
@@ -17,12 +18,18 @@ describe('deploy', () => {
     expect(shipped).toBe(renderNatsConfig(SHIPPED_NATS_OPTIONS));
     expect(shipped).toMatch(/sync_interval: always/);
     expect(shipped).toMatch(/max_payload: 8388608/);
+    expect(shipped).toMatch(/^include "auth\/nats-auth.conf"$/m);
   });
 
-  it('deploy - the real nats-server accepts the shipped config and rejects a broken one', async () => {
-    await validateNatsConfig(new URL('deploy/nats.conf', root).pathname);
+  it('deploy - the real nats-server accepts the shipped config with its auth fragment and rejects a broken one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tp-natsconf-'));
     try {
+      // As in docker-compose: the config, and the auth dir `nats-auth init` made beside it.
+      const shipped = join(dir, 'nats.conf');
+      await writeFile(shipped, read('deploy/nats.conf'));
+      await expect(validateNatsConfig(shipped)).rejects.toThrow(/auth\/nats-auth.conf/);
+      await initAuthDir(join(dir, 'auth'));
+      await validateNatsConfig(shipped);
       const broken = join(dir, 'broken.conf');
       await writeFile(
         broken,

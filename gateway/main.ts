@@ -56,7 +56,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
   );
   const registry = opts.registry ?? createRegistry('gateway');
   const metrics = gatewayMetrics(registry);
-  const nc = await connectNats(cfg.NATS_URL, 'teampulse-gateway');
+  const nc = await connectNats(cfg, { name: 'teampulse-gateway', role: 'gateway', logger: log });
   const cleanups: (() => Promise<void>)[] = [() => nc.drain()];
   try {
     const jsm = await jetstreamManager(nc);

@@ -8,6 +8,7 @@ import { loadConfig } from '../platform/config.ts';
 import { startNats, type NatsServer } from '../platform/local-stack/mod.ts';
 import { Streams } from '../schemas/streams.ts';
 import { buildPushPayload } from '../platform/github/push-payload.ts';
+import { natsAs } from '../test/support/nats-as.ts';
 import { postWebhook } from '../test/support/sign.ts';
 import { startIngest, type IngestHandle } from './main.ts';
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
       {},
       {
         NATS_URL: nats.url,
+        NATS_CREDS: nats.auth!.creds.ingest,
         INGEST_PORT: '0',
         GITHUB_WEBHOOK_SECRET: SECRET,
         INGEST_APPEND_TIMEOUT_MS: String(APPEND_TIMEOUT_MS),
@@ -75,7 +77,7 @@ describe('ingest - faults', () => {
     }
     expect(again.status).toBe(200);
 
-    const nc = await connect({ servers: nats.url });
+    const nc = await connect({ servers: nats.url, ...natsAs(nats.auth!.creds, 'admin') });
     try {
       const jsm = await jetstreamManager(nc);
       const info = await jsm.streams.info(Streams.github.name);

@@ -33,4 +33,24 @@ describe('ingest - start-up configuration', () => {
       'invalid configuration: GITHUB_WEBHOOK_SECRET: required (ingest verifies every delivery)',
     );
   });
+
+  it('ingest - no NATS credentials: one line naming NATS_CREDS, before any connection is tried', async () => {
+    const r = await startWith({ GITHUB_WEBHOOK_SECRET: 's', NATS_URL: 'nats://127.0.0.1:1' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'invalid configuration: NATS_CREDS: required (every NATS connection authenticates; ' +
+        'or set NATS_NKEY_SEED_FILE, NATS_USER and NATS_PASSWORD, or NATS_TOKEN)',
+    );
+  });
+
+  it('ingest - a creds file that cannot be read is named with its path', async () => {
+    const r = await startWith({
+      GITHUB_WEBHOOK_SECRET: 's',
+      NATS_CREDS: '/nonexistent/ingest.creds',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'invalid configuration: NATS_CREDS: cannot read /nonexistent/ingest.creds (ENOENT)',
+    );
+  });
 });

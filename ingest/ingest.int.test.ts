@@ -13,6 +13,7 @@ import { uwsIsNative } from '../platform/http/listen.ts';
 import { BODY_BUCKET, LogHeaders, Streams } from '../schemas/streams.ts';
 import { parseGithubSubject } from '../schemas/subject.ts';
 import { buildPushPayload } from '../platform/github/push-payload.ts';
+import { natsAs } from '../test/support/nats-as.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import { startNats } from '../platform/local-stack/mod.ts';
 import { postWebhook, signBody } from '../test/support/sign.ts';
@@ -41,12 +42,12 @@ async function lastMessage(seq: number, m: JetStreamManager = jsm) {
 
 beforeAll(async () => {
   servers = await useServers({ nats: true });
-  nc = await connect({ servers: servers.natsUrl });
+  nc = await connect({ servers: servers.natsUrl, ...natsAs(servers.creds, 'admin') });
   jsm = await jetstreamManager(nc);
   const cfg = loadConfig(
     {},
     {
-      NATS_URL: servers.natsUrl,
+      ...servers.natsEnv('ingest'),
       INGEST_PORT: '0',
       GITHUB_WEBHOOK_SECRET: `${SECRET},old-secret`,
       GITHUB_REPO_SECRETS: JSON.stringify({ 'acme/private-repo': 'repo-only-secret' }),
@@ -287,12 +288,13 @@ describe('ingest - large bodies', () => {
   it('ingest - a body above max_payload is kept whole in the object store', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tp-bignats-'));
     const small = await startNats({ dataDir: dir, maxPayload: 64 * 1024 });
-    const c = await connect({ servers: small.url });
+    const c = await connect({ servers: small.url, ...natsAs(small.auth!.creds, 'analyst') });
     const handle = await startIngest(
       loadConfig(
         {},
         {
           NATS_URL: small.url,
+          NATS_CREDS: small.auth!.creds.ingest,
           INGEST_PORT: '0',
           GITHUB_WEBHOOK_SECRET: SECRET,
           LOG_LEVEL: 'silent',
@@ -332,11 +334,16 @@ describe('ingest - large bodies', () => {
 describe('ingest - start-up', () => {
   it('ingest - a second start changes nothing; a conflicting stream is reported, not overwritten', async () => {
     const s = await useServers({ nats: true });
-    const c = await connect({ servers: s.natsUrl });
+    const c = await connect({ servers: s.natsUrl, ...natsAs(s.creds, 'admin') });
     const m = await jetstreamManager(c);
     const cfg = loadConfig(
       {},
-      { NATS_URL: s.natsUrl, INGEST_PORT: '0', GITHUB_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent' },
+      {
+        ...s.natsEnv('ingest'),
+        INGEST_PORT: '0',
+        GITHUB_WEBHOOK_SECRET: SECRET,
+        LOG_LEVEL: 'silent',
+      },
     );
     try {
       await (await startIngest(cfg)).stop();
@@ -346,7 +353,7 @@ describe('ingest - start-up', () => {
       const other = loadConfig(
         {},
         {
-          NATS_URL: s.natsUrl,
+          ...s.natsEnv('ingest'),
           INGEST_PORT: '0',
           GITHUB_WEBHOOK_SECRET: SECRET,
           LOG_LEVEL: 'silent',
@@ -374,7 +381,7 @@ describe('ingest - start-up', () => {
       loadConfig(
         {},
         {
-          NATS_URL: s.natsUrl,
+          ...s.natsEnv('ingest'),
           INGEST_PORT: '0',
           GITHUB_WEBHOOK_SECRET: 'super-secret-value',
           LOG_LEVEL: 'debug',

@@ -37,7 +37,8 @@ export async function startIngest(
     cfg.GITHUB_REPO_SECRETS_FILE ? readRepoSecretsFile(cfg.GITHUB_REPO_SECRETS_FILE) : {},
     cfg.GITHUB_REPO_SECRETS ?? {},
   );
-  const nc = opts.nc ?? (await connectNats(cfg.NATS_URL, 'teampulse-ingest'));
+  const nc =
+    opts.nc ?? (await connectNats(cfg, { name: 'teampulse-ingest', role: 'ingest', logger }));
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, cfg, [Streams.github.name]);
 

@@ -35,4 +35,17 @@ describe('config', () => {
       required(undefined, 'GITHUB_WEBHOOK_SECRET', 'ingest verifies every delivery'),
     ).toThrow(/GITHUB_WEBHOOK_SECRET: required \(ingest verifies every delivery\)/);
   });
+
+  it('config - NATS credentials: paths and pairs; a half pair is named', () => {
+    const cfg = loadConfig({ NATS_CREDS: '/auth/ingest.creds', NATS_TLS_CA: '/tls/ca.pem' });
+    expect(cfg.NATS_CREDS).toBe('/auth/ingest.creds');
+    expect(cfg.NATS_TLS_CA).toBe('/tls/ca.pem');
+    expect(cfg.NATS_AUTH_DIR).toBe('.data/stack/nats-auth');
+    expect(() => loadConfig({ NATS_USER: 'ingest' })).toThrow(
+      'invalid configuration: NATS_PASSWORD: required with NATS_USER',
+    );
+    expect(() => loadConfig({ NATS_TLS_CERT: '/tls/cert.pem' })).toThrow(
+      'invalid configuration: NATS_TLS_KEY: required with NATS_TLS_CERT',
+    );
+  });
 });

@@ -9,7 +9,9 @@ import type { Db } from 'mongodb';
 import type { Config } from '../platform/config.ts';
 import { openBodyStore } from '../platform/log/append.ts';
 import { connectMongo } from '../platform/mongo.ts';
+import type { Logger } from '../platform/logger.ts';
 import { connectNats, type NatsConnection } from '../platform/nats.ts';
+import type { NatsRole } from '../platform/nats-auth/roles.ts';
 import { connectRedis, type Redis } from '../platform/redis.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { applyBatch, type BatchDeps, type BatchSinks } from './batch/apply-batch.ts';
@@ -26,6 +28,15 @@ export interface SharedConnections {
   readonly nc?: NatsConnection | undefined;
   readonly db?: Db | undefined;
   readonly redis?: Redis | undefined;
+}
+
+/**
+ * Who the context connects to NATS as: the projector itself, or `admin` for the operator
+ * tools (replay, dlq retry) that share its code.
+ */
+export interface ConnectAs {
+  readonly role?: NatsRole;
+  readonly logger?: Logger;
 }
 
 /** Everything the projector and its tools (DLQ retry, replay) write through. */
@@ -55,8 +66,13 @@ export const LIVE_CHECKPOINT = 'projector';
 export async function openProjectorContext(
   cfg: Config,
   shared: SharedConnections = {},
+  as: ConnectAs = {},
 ): Promise<ProjectorContext> {
-  const nc = shared.nc ?? (await connectNats(cfg.NATS_URL, 'teampulse-projector'));
+  const role = as.role ?? 'projector';
+  const logger = as.logger;
+  const nc =
+    shared.nc ??
+    (await connectNats(cfg, { name: `teampulse-${role}`, role, ...(logger ? { logger } : {}) }));
   const mongo = shared.db ? undefined : await connectMongo(cfg.MONGO_URL, cfg.MONGO_DB);
   const db = shared.db ?? mongo!.db;
   const redis = shared.redis ?? connectRedis(cfg.REDIS_URL, 'teampulse-projector');

@@ -50,7 +50,7 @@ export async function startProjector(
   deps: ProjectorDeps = {},
 ): Promise<ProjectorHandle> {
   const logger = deps.logger ?? createLogger({ level: cfg.LOG_LEVEL, role: 'projector' });
-  const ctx = await openProjectorContext(cfg, deps);
+  const ctx = await openProjectorContext(cfg, deps, { role: 'projector', logger });
   const { js, jsm } = ctx;
   await ensureConsumer(jsm, Streams.github.name, projectorConsumerConfig(cfg));
   await ensureConsumer(jsm, Streams.advisories.name, advisoryConsumerConfig());

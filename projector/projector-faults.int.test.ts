@@ -34,7 +34,11 @@ function onePush(owner: string, author: string, sha: string): FakePush {
 async function dlqCli(...args: string[]): Promise<string> {
   let out = '';
   const program = new Command('teampulse').exitOverride();
-  registerDlqCommands(program, { config: () => h.cfg, write: (t) => void (out += t) });
+  registerDlqCommands(program, {
+    // The dlq commands run as an operator, with admin creds.
+    config: () => ({ ...h.cfg, NATS_CREDS: servers.creds.admin }),
+    write: (t) => void (out += t),
+  });
   await program.parseAsync(['node', 'teampulse', 'dlq', ...args]);
   return out;
 }

@@ -27,7 +27,7 @@ export async function openReplayContext(
   logger: Logger,
   shared: SharedConnections = {},
 ): Promise<ReplayContext> {
-  const ctx = await openProjectorContext(cfg, shared);
+  const ctx = await openProjectorContext(cfg, shared, { role: 'admin', logger });
   return {
     nc: ctx.nc,
     js: ctx.js,

@@ -15,6 +15,8 @@ const stack = await startLocalStack({
   ...(fixed ? { ports: { nats: 4222, redis: 6379, mongo: 27017 } } : {}),
 });
 console.log(`NATS_URL=${stack.natsUrl}`);
+// Auth is on: the tests take each role's creds from here, `teampulse nats-creds` its keys.
+console.log(`NATS_AUTH_DIR=${stack.nats.auth?.dir ?? ''}`);
 console.log(`REDIS_URL=${stack.redisUrl}`);
 console.log(`MONGO_URL=${stack.mongoUrl}`);
 console.error(

@@ -14,6 +14,9 @@ export const SHIPPED_NATS_OPTIONS = {
   httpPort: 8222,
   serverName: 'teampulse-nats',
   syncAlways: true,
+  // Operator/JWT auth: `teampulse nats-auth init --dir` writes this fragment into the auth
+  // volume, mounted beside the config (at /etc/nats/auth in docker-compose).
+  include: 'auth/nats-auth.conf',
 } as const;
 
 if (process.argv[1]?.endsWith('render-nats-config.ts')) {

@@ -45,7 +45,7 @@ export async function startHarness(
   const cfg = loadConfig(
     {},
     {
-      NATS_URL: servers.natsUrl,
+      ...servers.natsEnv('gateway'),
       ...(withMongo ? { MONGO_URL: servers.mongoUrl, MONGO_DB: servers.mongoDbName } : {}),
       GATEWAY_PORT: '0',
       GATEWAY_JWT_SECRETS: TEST_SECRET,
@@ -53,7 +53,11 @@ export async function startHarness(
       ...opts.overrides,
     },
   );
-  const nc = await connectNats(cfg.NATS_URL, 'gateway-test');
+  // The test's own connection plays the projector and the operator (publishes, purges).
+  const nc = await connectNats(
+    { ...cfg, NATS_CREDS: servers.creds.admin },
+    { name: 'gateway-test', role: 'admin' },
+  );
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, cfg, [Streams.updates.name]);
   const mongo = withMongo ? await connectMongo(cfg.MONGO_URL, cfg.MONGO_DB) : undefined;
@@ -91,6 +95,7 @@ export async function startHarness(
 function toOverrides(cfg: Config): Overrides {
   return {
     NATS_URL: cfg.NATS_URL,
+    ...(cfg.NATS_CREDS === undefined ? {} : { NATS_CREDS: cfg.NATS_CREDS }),
     MONGO_URL: cfg.MONGO_URL,
     MONGO_DB: cfg.MONGO_DB,
     GATEWAY_PORT: '0',

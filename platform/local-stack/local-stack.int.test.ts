@@ -10,6 +10,7 @@ import { connect } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { natsAs } from '../../test/support/nats-as.ts';
 import {
   ensureBinary,
   freePort,
@@ -84,7 +85,11 @@ function refused(host: string, port: number): Promise<boolean> {
 }
 
 test('local-stack - NATS answers with JetStream enabled and the shipped max_payload', async () => {
-  const nc = await connect({ servers: stack.natsUrl, reconnect: false });
+  const nc = await connect({
+    servers: stack.natsUrl,
+    reconnect: false,
+    ...natsAs(stack.nats.auth!.creds, 'admin'),
+  });
   try {
     const jsm = await jetstreamManager(nc);
     const account = await jsm.getAccountInfo();
@@ -94,6 +99,13 @@ test('local-stack - NATS answers with JetStream enabled and the shipped max_payl
   } finally {
     await nc.close();
   }
+});
+
+test('local-stack - NATS refuses a connection without credentials', async () => {
+  await expect(connect({ servers: stack.natsUrl, reconnect: false })).rejects.toThrow(
+    /Authorization Violation/,
+  );
+  expect(stack.nats.auth?.dir).toBe(join(root, 'stack', 'nats-auth'));
 });
 
 test('local-stack - Redis answers PING', async () => {
@@ -138,18 +150,27 @@ test('local-stack - every server listens on loopback only', async () => {
 
 test('local-stack - NATS restart keeps a stream and its messages', async () => {
   const before = stack.nats.pid;
-  let nc = await connect({ servers: stack.natsUrl, reconnect: false });
+  let nc = await connect({
+    servers: stack.natsUrl,
+    reconnect: false,
+    ...natsAs(stack.nats.auth!.creds, 'admin'),
+  });
   const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: 'RESTART', subjects: ['restart.>'] });
+  // Admin may publish to dlq.> (and no made-up subject): auth is on.
+  await jsm.streams.add({ name: 'RESTART', subjects: ['dlq.restart.>'] });
   const js = jetstream(nc);
-  for (let i = 0; i < 3; i++) await js.publish(`restart.${i}`, `m${i}`);
+  for (let i = 0; i < 3; i++) await js.publish(`dlq.restart.${i}`, `m${i}`);
   await nc.close();
 
   await stack.nats.restart();
   expect(stack.nats.pid).not.toBe(before);
   expect(isAlive(before ?? -1)).toBe(false);
 
-  nc = await connect({ servers: stack.natsUrl, reconnect: false });
+  nc = await connect({
+    servers: stack.natsUrl,
+    reconnect: false,
+    ...natsAs(stack.nats.auth!.creds, 'admin'),
+  });
   try {
     const info = await (await jetstreamManager(nc)).streams.info('RESTART');
     expect(info.state.messages).toBe(3);

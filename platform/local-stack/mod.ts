@@ -1,7 +1,7 @@
 /**
  * Real servers (NATS with JetStream, Redis, MongoDB or FerretDB) as child processes on
  * loopback, for tests, benchmarks and a developer stack. Node built-ins only, apart from
- * the MongoDB driver for a readiness ping.
+ * the MongoDB driver for a readiness ping and `platform/nats-auth` for NATS's auth dir.
  */
 export { ensureBinary, type BinaryName } from './binaries.ts';
 export { cacheDir, binDir } from './cache-dir.ts';

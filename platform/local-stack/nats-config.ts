@@ -16,6 +16,12 @@ export interface NatsConfigOptions {
   /** Monitoring HTTP port; monitoring is off unless this is given. */
   readonly httpPort?: number;
   readonly serverName?: string;
+  /**
+   * A config fragment to `include`, relative to the config file (nats-server resolves
+   * includes that way and strips a leading `/`): the auth fragment of
+   * `teampulse nats-auth init`, e.g. `auth/nats-auth.conf`.
+   */
+  readonly include?: string;
 }
 
 /** Default `max_payload`: 8 MiB, the value TeamPulse ships. */
@@ -38,7 +44,9 @@ export function renderNatsConfig(options: NatsConfigOptions): string {
     lines.push(`http: ${JSON.stringify(`${host}:${options.httpPort}`)}`);
   lines.push('jetstream {', `  store_dir: ${JSON.stringify(options.storeDir)}`);
   if (options.syncAlways ?? true) lines.push('  sync_interval: always');
-  lines.push('}', '');
+  lines.push('}');
+  if (options.include !== undefined) lines.push(`include ${JSON.stringify(options.include)}`);
+  lines.push('');
   return lines.join('\n');
 }
 

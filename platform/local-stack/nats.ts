@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { initAuthDir, type AuthDir } from '../nats-auth/auth-dir.ts';
 import type { ManagedServer } from './managed-server.ts';
 import { startManaged } from './managed-server.ts';
 import { renderNatsConfig, requireNatsServer } from './nats-config.ts';
@@ -23,6 +24,11 @@ export interface StartNatsOptions {
    * where to wait; the file decides the rest, JetStream included.
    */
   readonly configFile?: string;
+  /**
+   * The auth dir (`teampulse nats-auth init`) whose fragment the generated config
+   * includes; created if missing. Default `<dataDir>/auth`. Ignored with `configFile`.
+   */
+  readonly authDir?: string;
 }
 
 /** A running nats-server with JetStream. */
@@ -32,6 +38,8 @@ export interface NatsServer extends ManagedServer {
   readonly dataDir: string;
   /** The config file the server runs with. */
   readonly configFile: string;
+  /** The auth dir the generated config includes; undefined with a given `configFile`. */
+  readonly auth: AuthDir | undefined;
 }
 
 /**
@@ -47,6 +55,11 @@ export async function startNats(options: StartNatsOptions): Promise<NatsServer> 
   // Debian's nats-server (2.9, the fallback when Go cannot build the pinned one) predates
   // `sync_interval` and would reject the config; it keeps its default flush interval.
   const syncAlways = (options.syncAlways ?? true) && (await supportsSyncInterval(binary));
+  // Every server TeamPulse starts authenticates every connection (operator/JWT).
+  const auth =
+    options.configFile === undefined
+      ? await initAuthDir(options.authDir ?? join(dataDir, 'auth'))
+      : undefined;
   const server = await startManaged(options.port, async (port) => {
     if (options.configFile === undefined) {
       const config = renderNatsConfig({
@@ -54,6 +67,7 @@ export async function startNats(options: StartNatsOptions): Promise<NatsServer> 
         storeDir: join(dataDir, 'js'),
         ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
         syncAlways,
+        ...(auth === undefined ? {} : { include: relative(dataDir, auth.fragment) }),
       });
       await writeFile(generated, config);
     }
@@ -69,6 +83,7 @@ export async function startNats(options: StartNatsOptions): Promise<NatsServer> 
     url: `nats://127.0.0.1:${server.port}`,
     dataDir,
     configFile,
+    auth,
   });
 }
 

@@ -5,7 +5,7 @@ import { startRedis, type RedisServer, type StartRedisOptions } from './redis.ts
 
 /** Options of {@link startLocalStack}. */
 export interface StartLocalStackOptions {
-  /** Each server gets a subfolder: `nats/`, `redis/`, `mongo/`. */
+  /** Each server gets a subfolder: `nats/`, `redis/`, `mongo/`; NATS's auth dir is `nats-auth/`. */
   readonly dataDir: string;
   /** Fixed ports, e.g. for a developer stack; default free ports. */
   readonly ports?: { readonly nats?: number; readonly redis?: number; readonly mongo?: number };
@@ -34,7 +34,12 @@ export interface LocalStack {
 export async function startLocalStack(options: StartLocalStackOptions): Promise<LocalStack> {
   const ports = options.ports ?? {};
   const started = await Promise.allSettled([
-    startNats({ ...options.nats, dataDir: join(options.dataDir, 'nats'), ...portOf(ports.nats) }),
+    startNats({
+      authDir: join(options.dataDir, 'nats-auth'),
+      ...options.nats,
+      dataDir: join(options.dataDir, 'nats'),
+      ...portOf(ports.nats),
+    }),
     startRedis({
       ...options.redis,
       dataDir: join(options.dataDir, 'redis'),

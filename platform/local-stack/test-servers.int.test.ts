@@ -6,6 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { natsAs } from '../../test/support/nats-as.ts';
 import { startFaultableServers, useServers, type TestServers } from '../../test/support/servers.ts';
 
 let first: TestServers;
@@ -24,7 +25,11 @@ function tempDirs(): Set<string> {
 }
 
 test('test-servers - useServers gives working NATS, Redis and MongoDB', async () => {
-  const nc = await connect({ servers: first.natsUrl, reconnect: false });
+  const nc = await connect({
+    servers: first.natsUrl,
+    reconnect: false,
+    ...natsAs(first.creds, 'analyst'),
+  });
   try {
     expect((await (await jetstreamManager(nc)).getAccountInfo()).streams).toBe(0);
   } finally {

@@ -22,6 +22,7 @@ export async function spawnProjector(
     env: {
       PATH: process.env.PATH ?? '',
       NATS_URL: cfg.NATS_URL,
+      ...(cfg.NATS_CREDS === undefined ? {} : { NATS_CREDS: cfg.NATS_CREDS }),
       MONGO_URL: cfg.MONGO_URL,
       MONGO_DB: cfg.MONGO_DB,
       REDIS_URL: cfg.REDIS_URL,

@@ -15,6 +15,7 @@ import { connectNats, type NatsConnection } from '../../platform/nats.ts';
 import { targetFor, type ReadModelTarget } from '../../platform/read-model-target.ts';
 import { ensureStreams } from '../../platform/streams.ts';
 import type { Env } from '../../schemas/config.ts';
+import type { RoleCreds } from '../../test/support/servers.ts';
 import { Consumers, Streams } from '../../schemas/streams.ts';
 import { listDeadLetters, type DeadLetter } from '../dead-letter/dlq-admin.ts';
 import { startProjector, type ProjectorDeps, type ProjectorHandle } from '../main.ts';
@@ -23,6 +24,8 @@ import { readStoredModels } from '../stores/read-stored-models.ts';
 
 export interface Urls {
   readonly natsUrl: string;
+  /** Each role's NATS creds file (`servers.creds`). */
+  readonly creds: RoleCreds;
   readonly redisUrl: string;
   readonly mongoUrl: string;
   readonly mongoDbName: string;
@@ -39,6 +42,7 @@ export async function projectorHarness(
     {},
     {
       NATS_URL: urls.natsUrl,
+      NATS_CREDS: urls.creds.projector,
       REDIS_URL: urls.redisUrl,
       MONGO_URL: urls.mongoUrl,
       MONGO_DB: urls.mongoDbName,
@@ -51,7 +55,11 @@ export async function projectorHarness(
       ...overrides,
     },
   );
-  const nc: NatsConnection = await connectNats(cfg.NATS_URL, 'test');
+  // The harness fills the log, reads dead letters and inspects consumers: all of it admin work.
+  const nc: NatsConnection = await connectNats(
+    { ...cfg, NATS_CREDS: urls.creds.admin },
+    { name: 'test', role: 'admin' },
+  );
   const js: JetStreamClient = jetstream(nc);
   const jsm: JetStreamManager = await jetstreamManager(nc);
   await ensureStreams(jsm, cfg);

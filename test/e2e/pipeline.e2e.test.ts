@@ -38,9 +38,14 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
     },
   );
-  ingest = await startIngest(cfg);
-  projector = await startProjector(cfg);
-  gateway = await startGateway(cfg);
+  // Each role with its own credentials, as deployed.
+  const as = (role: 'ingest' | 'projector' | 'gateway'): Config => ({
+    ...cfg,
+    NATS_CREDS: servers.creds[role],
+  });
+  ingest = await startIngest(as('ingest'));
+  projector = await startProjector(as('projector'));
+  gateway = await startGateway(as('gateway'));
 });
 
 afterAll(async () => {

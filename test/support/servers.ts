@@ -3,11 +3,14 @@
  *
  * Where each server comes from, first match wins:
  * 1. `NATS_URL`, `REDIS_URL`, `MONGO_URL`: servers someone already runs (CI services, a
- *    developer's `scripts/local-stack.ts`).
+ *    developer's `scripts/local-stack.ts`). NATS's credentials then come from
+ *    `NATS_AUTH_DIR` (one creds file per role) or `NATS_CREDS` (one for every role).
  * 2. Docker through testcontainers, when a Docker engine answers within 2 s.
  * 3. Local binaries through `platform/local-stack`, in a fresh temp dir per call.
  *
  * NATS and Redis start in well under a second, so each call (each test file) gets its own.
+ * Every NATS runs with operator/JWT auth on, as shipped: `servers.creds.<role>` is the
+ * path of each role's creds file, `servers.natsEnv(role)` the config lines of a role.
  * The MongoDB-wire server is shared by the whole run: vitest's globalSetup
  * (`test/support/global-setup.ts`) starts it once and hands its URL to the workers with
  * `project.provide('teampulseMongoUrl', url)`, read here with `inject`. Isolation between
@@ -20,6 +23,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { credsPaths, initAuthDir } from '../../platform/nats-auth/auth-dir.ts';
+import { NatsRoles, type NatsRole } from '../../platform/nats-auth/roles.ts';
 import {
   renderNatsConfig,
   startLocalStack,
@@ -50,9 +55,16 @@ export interface UseServersOptions {
 /** Where a server came from: its env URL, a Docker container, or a local child process. */
 export type ServerSource = 'env' | 'docker' | 'local' | 'off';
 
+/** The creds file of each role, for a NATS with auth on. */
+export type RoleCreds = Readonly<Record<NatsRole, string>>;
+
 /** Servers for one test file. A URL of a server not asked for throws when read. */
 export interface TestServers {
   readonly natsUrl: string;
+  /** Each role's creds file for this NATS (throws when NATS was not asked for). */
+  readonly creds: RoleCreds;
+  /** `{ NATS_URL, NATS_CREDS }` of `role`, to spread into `loadConfig` overrides. */
+  natsEnv(role: NatsRole): { NATS_URL: string; NATS_CREDS: string };
   readonly redisUrl: string;
   readonly mongoUrl: string;
   /** A database name no other call got (`t_<random>`): the MongoDB server is shared. */
@@ -69,6 +81,8 @@ export interface TestServers {
 /** One server as a test sees it: where to reach it and how to let it go. */
 export interface Provided {
   readonly url: string;
+  /** NATS only: the creds file of each role. */
+  readonly creds?: RoleCreds;
   readonly source: ServerSource;
   stop(): Promise<void>;
 }
@@ -99,6 +113,13 @@ export async function useServers(options: UseServersOptions = {}): Promise<TestS
     get natsUrl() {
       return urlOf(nats, 'nats');
     },
+    get creds() {
+      urlOf(nats, 'nats');
+      return nats!.creds!;
+    },
+    natsEnv(role: NatsRole) {
+      return { NATS_URL: urlOf(nats, 'nats'), NATS_CREDS: nats!.creds![role] };
+    },
     get redisUrl() {
       return urlOf(redis, 'redis');
     },
@@ -123,6 +144,8 @@ function urlOf(server: Provided | undefined, name: string): string {
 /** Servers a fault-injection test may stop, kill and restart; always local children. */
 export interface FaultableServers {
   readonly natsUrl: string;
+  readonly creds: RoleCreds;
+  natsEnv(role: NatsRole): { NATS_URL: string; NATS_CREDS: string };
   readonly redisUrl: string;
   readonly mongoUrl: string;
   readonly mongoDbName: string;
@@ -156,8 +179,11 @@ export async function startFaultableServers(
       nats: { syncAlways: options.natsSyncAlways ?? true },
       redis: { appendOnly: options.redisAppendOnly ?? false },
     });
+    const creds = stack.nats.auth!.creds;
     return {
       natsUrl: stack.natsUrl,
+      creds,
+      natsEnv: (role) => ({ NATS_URL: stack.natsUrl, NATS_CREDS: creds[role] }),
       redisUrl: stack.redisUrl,
       mongoUrl: stack.mongoUrl,
       mongoDbName: `t_${randomBytes(6).toString('hex')}`,
@@ -180,26 +206,49 @@ export async function startFaultableServers(
 
 async function provideNats(dataDir: string): Promise<Provided> {
   const fromEnv = process.env.NATS_URL;
-  if (fromEnv) return { url: fromEnv, source: 'env', stop: async () => undefined };
+  if (fromEnv) {
+    return { url: fromEnv, creds: envCreds(), source: 'env', stop: async () => undefined };
+  }
   if (await dockerAvailable()) {
     const { GenericContainer, Wait } = await import('testcontainers');
     // The same config as the local server, from the same function (0.0.0.0 inside the
-    // container, so the mapped port reaches it).
-    const config = renderNatsConfig({ host: '0.0.0.0', port: 4222, storeDir: '/data/js' });
+    // container, so the mapped port reaches it), with the same auth fragment beside it.
+    const auth = await initAuthDir(join(dataDir, 'nats-auth'));
+    const config = renderNatsConfig({
+      host: '0.0.0.0',
+      port: 4222,
+      storeDir: '/data/js',
+      include: 'auth/nats-auth.conf',
+    });
     const container = await new GenericContainer('nats:2.11')
       .withCopyContentToContainer([{ content: config, target: '/etc/teampulse/nats.conf' }])
+      .withCopyFilesToContainer([
+        { source: auth.fragment, target: '/etc/teampulse/auth/nats-auth.conf' },
+      ])
       .withCommand(['-c', '/etc/teampulse/nats.conf', '-js'])
       .withExposedPorts(4222)
       .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
       .start();
     return {
       url: `nats://${container.getHost()}:${container.getMappedPort(4222)}`,
+      creds: auth.creds,
       source: 'docker',
       stop: async () => void (await container.stop()),
     };
   }
   const server = await startNats({ dataDir: join(dataDir, 'nats') });
-  return { url: server.url, source: 'local', stop: () => server.stop() };
+  return { url: server.url, creds: server.auth!.creds, source: 'local', stop: () => server.stop() };
+}
+
+/** Credentials of a NATS given by `NATS_URL`: an auth dir's per-role files, or one creds file. */
+function envCreds(): RoleCreds {
+  const dir = process.env.NATS_AUTH_DIR;
+  if (dir) return credsPaths(dir);
+  const one = process.env.NATS_CREDS;
+  if (one) return Object.fromEntries(NatsRoles.map((role) => [role, one])) as RoleCreds;
+  throw new Error(
+    'NATS_URL is set but neither NATS_AUTH_DIR nor NATS_CREDS: every NATS connection authenticates',
+  );
 }
 
 async function provideRedis(dataDir: string): Promise<Provided> {
