@@ -57,7 +57,8 @@ export function registerUpCommand(program: Command): void {
       });
       // Auth is on: each role connects with its own creds from the stack's auth dir; with
       // an external NATS, the NATS_CREDS (etc.) of the environment serve every role.
-      const creds = stack?.nats.auth?.creds;
+      const auth = stack?.nats.auth;
+      const creds = auth?.creds;
       const as = (role: 'ingest' | 'projector' | 'gateway'): Config =>
         creds === undefined ? cfg : { ...cfg, NATS_CREDS: creds[role] };
       const ingest = await startIngest(as('ingest'), { logger: logger.child({ role: 'ingest' }) });
@@ -83,10 +84,10 @@ export function registerUpCommand(program: Command): void {
         `  websocket  ws://${cfg.GATEWAY_HOST}:${gateway.port}/ws?token=<token>`,
         `  api        ${gw}/api/v1/orgs/org0/dashboard?from=${monthStart}&to=${today}  (Authorization: Bearer <token>)`,
         `  projector  http://127.0.0.1:${projector.port}/metrics`,
-        ...(creds === undefined
+        ...(auth === undefined
           ? []
           : [
-              `  analysts   NATS creds ${creds.analyst}   (read-only; more: npx teampulse nats-creds --role analyst --name <who>)`,
+              `  analysts   NATS creds ${auth.creds.analyst}   (read-only; more: npx teampulse nats-creds --role analyst --name <who> --dir ${auth.dir})`,
             ]),
         `  nats       ${cfg.NATS_URL}   mongo ${cfg.MONGO_URL}   redis ${cfg.REDIS_URL}${stack ? `   (${stack.mongo.kind}, data in ${dataDir})` : ''}`,
         `  token      ${token}   (orgs org0, org1, acme; 24 h)`,
