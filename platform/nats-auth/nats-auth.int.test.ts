@@ -11,7 +11,6 @@ import { createLogger } from '../logger.ts';
 import { connectNats, NatsConnectError, type NatsConnection } from '../nats.ts';
 import { ensureStreams } from '../streams.ts';
 import { BODY_BUCKET, Consumers, Streams } from '../../schemas/streams.ts';
-import { projectorConsumerConfig } from '../../projector/consume/consumer-setup.ts';
 import { useServers, type TestServers } from '../../test/support/servers.ts';
 import { initAuthDir } from './auth-dir.ts';
 import { mintUserCreds } from './mint-creds.ts';
@@ -48,7 +47,12 @@ beforeAll(async () => {
   await ensureStreams(ingest.jsm, cfg(), [Streams.github.name]);
   const projector = await as('projector');
   await ensureStreams(projector.jsm, cfg());
-  await projector.jsm.consumers.add(Streams.github.name, projectorConsumerConfig(cfg()));
+  // The projector's durable as it makes it (platform/ imports no role, so spelled out here).
+  await projector.jsm.consumers.add(Streams.github.name, {
+    durable_name: Consumers.projector,
+    filter_subject: 'github.push.>',
+    ack_policy: AckPolicy.Explicit,
+  });
 }, 60_000);
 
 afterAll(async () => {
