@@ -77,6 +77,8 @@ describe('compose', () => {
         'nats-auth:/etc/nats/auth:ro',
       ]),
     );
+    // The config's include is relative to its own directory: /etc/nats/auth/nats-auth.conf.
+    expect(read('deploy/nats.conf')).toMatch(/^include\s+"?(\.\/)?auth\/nats-auth\.conf"?;?$/m);
     expect(nats.depends_on?.['nats-auth']?.condition).toBe('service_completed_successfully');
     expect(nats.healthcheck?.test.join(' ')).toMatch(/:8222\/healthz/);
     // The image runs the server version the local stack and the tests build and check.
