@@ -1,6 +1,6 @@
 # One image for every role; docker-compose picks the role with `command`.
 # Node 20, not 22: the uWebSockets.js build the project locks ships native binaries for Node
-# ABIs up to 115 (Node 20) only; on Node 22 it silently falls back to a slow `ws` shim.
+# ABIs up to 115 (Node 20) only; on Node 22 it falls back to a slow `ws` shim (one warning).
 # deploy/image.unit.test.ts fails if the base image's Node has no native binary.
 FROM node:20-bookworm-slim
 # git: `teampulse backfill` reads history with it. Mounted repositories belong to other

@@ -96,13 +96,16 @@ describe('image', () => {
   it('image - runs as node, telemetry off, production, with a native uWS binary for its Node', () => {
     const user = dockerfile.filter((i) => i.keyword === 'USER').at(-1);
     expect(user?.args).toBe('node');
+    // A new named volume takes the owner of the image's directory: nats-auth (as node) writes it.
+    const runs = dockerfile.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    expect(runs).toContain('mkdir /auth && chown node:node /auth');
     const env = dockerfile
       .filter((i) => i.keyword === 'ENV')
       .map((i) => i.args)
       .join(' ');
     expect(env).toMatch(/DO_NOT_TRACK=true/);
     expect(env).toMatch(/NODE_ENV=production/);
-    // uWS ships one binary per Node ABI; without it the package silently falls back to a slow
+    // uWS ships one binary per Node ABI; without it the package falls back to a slow
     // `ws` shim. Node's ABI numbers: https://github.com/nodejs/node/blob/main/doc/abi_version_registry.json
     const ABI: Record<string, number> = { '20': 115, '22': 127, '24': 137 };
     const major = /^node:(\d+)/.exec(baseImage(dockerfile))?.[1] ?? '';
