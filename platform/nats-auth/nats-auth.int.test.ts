@@ -97,8 +97,10 @@ describe('nats auth - each role can do its job', () => {
 describe('nats auth - the analyst reads and cannot change the log', () => {
   it('nats auth - reads history with an ordered consumer, live events with a subscription, and a large body', async () => {
     const { nc, js, jsm } = await as('analyst');
+    // One filter, given as a string: nats.js then names the consumer in the subject (an
+    // array of filters would use the bare create, closed to analysts on GITHUB).
     const history = await js.consumers.get(Streams.github.name, {
-      filter_subjects: ['github.push.>'],
+      filter_subjects: 'github.push.>',
     });
     const first = await history.next({ expires: 5000 });
     expect(first?.json()).toEqual({ n: 1 });
@@ -112,8 +114,12 @@ describe('nats auth - the analyst reads and cannot change the log', () => {
     for await (const m of live) expect(m.subject).toBe('github.push.acme.web');
     const body = await (await new Objm(js).open(BODY_BUCKET)).getBlob('big-1');
     expect(Buffer.from(body!).equals(Buffer.from(BIG))).toBe(true);
-    // An ephemeral consumer of its own, acked explicitly, is allowed too.
-    const own = await jsm.consumers.add(Streams.github.name, { ack_policy: AckPolicy.Explicit });
+    // An ephemeral consumer of its own, named (the only way allowed), acked explicitly.
+    const own = await jsm.consumers.add(Streams.github.name, {
+      name: 'alice-1',
+      ack_policy: AckPolicy.Explicit,
+      inactive_threshold: 60_000_000_000,
+    });
     const next = await (await js.consumers.get(Streams.github.name, own.name)).next();
     expect(await next!.ackAck()).toBe(true);
   });
@@ -144,6 +150,12 @@ describe('nats auth - the analyst reads and cannot change the log', () => {
     await expect(
       jsm.consumers.add(Streams.github.name, { durable_name: Consumers.projector }),
     ).rejects.toThrow(DENIED);
+    // The bare create carries the consumer's name in the body only: naming the projector's
+    // durable there would edit it, so analysts may not use that subject at all.
+    const bare = { stream_name: 'GITHUB', config: { name: Consumers.projector, max_deliver: 1 } };
+    await expect(
+      nc.request('$JS.API.CONSUMER.CREATE.GITHUB', JSON.stringify(bare)),
+    ).rejects.toThrow(/Permissions Violation for Publish to "\$JS.API.CONSUMER.CREATE.GITHUB"/);
     // Pulling from the projector's durable would steal its messages.
     await expect(js.consumers.get(Streams.github.name, Consumers.projector)).rejects.toThrow(
       DENIED,

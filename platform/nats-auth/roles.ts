@@ -41,11 +41,17 @@ const API = '$JS.API';
 const OBJ_STREAM = `OBJ_${BODY_BUCKET}`;
 const { github, updates, dlq, advisories } = Streams;
 
-/** Read a stream through ordered/ephemeral consumers, direct get and msg get. */
-function readStream(stream: string): string[] {
+/**
+ * Read a stream through ordered/ephemeral consumers, direct get and msg get. `bareCreate`
+ * also allows `CONSUMER.CREATE.<stream>` with no name in the subject (nats.js sends it for
+ * several filter subjects, nats-py for an unnamed consumer). On a stream holding TeamPulse's
+ * durables it must stay off for outsiders: there the consumer's name rides in the body only,
+ * and a body naming `projector` would edit that durable past every subject rule.
+ */
+function readStream(stream: string, bareCreate = true): string[] {
   return [
     `${API}.STREAM.INFO.${stream}`,
-    `${API}.CONSUMER.CREATE.${stream}`,
+    ...(bareCreate ? [`${API}.CONSUMER.CREATE.${stream}`] : []),
     `${API}.CONSUMER.CREATE.${stream}.>`,
     `${API}.CONSUMER.INFO.${stream}.>`,
     `${API}.CONSUMER.MSG.NEXT.${stream}.>`,
@@ -168,7 +174,8 @@ export const ROLE_PERMISSIONS = {
         `${API}.STREAM.LIST`,
         `${API}.CONSUMER.NAMES.*`,
         `${API}.CONSUMER.LIST.*`,
-        ...readStream(github.name),
+        // GITHUB holds the projector's durable: consumers there only by name.
+        ...readStream(github.name, false),
         ...readStream(updates.name),
         ...readStream(OBJ_STREAM),
       ],
@@ -186,6 +193,8 @@ export const ROLE_PERMISSIONS = {
         `${API}.STREAM.MSG.DELETE.>`,
         `${API}.CONSUMER.DELETE.>`,
         `${API}.CONSUMER.DURABLE.CREATE.>`,
+        // The bare create on the stream of TeamPulse's durables (see readStream).
+        `${API}.CONSUMER.CREATE.${github.name}`,
         ...touchDurables,
         `${INTERNAL_INBOX_ROOT}.>`,
       ],
