@@ -10,7 +10,7 @@ import {
   runBackfill,
   type CommitDate,
 } from '../backfill/mod.ts';
-import { configWith } from './replay.ts';
+import { cliConfig, variableFlag } from './cli-config.ts';
 import { parsePositiveInt, parseTime } from './options.ts';
 
 interface BackfillCliOptions {
@@ -60,10 +60,10 @@ export function registerBackfillCommand(program: Command): void {
         .choices(Object.values(CommitDates))
         .default(CommitDates.author),
     )
-    .option('--nats-url <url>', 'NATS server (default: NATS_URL)')
+    .option('--nats-url <url>', 'NATS server (overrides NATS_URL)', variableFlag('NATS_URL'))
     .option('--json', 'print the summary as JSON')
     .action(async (o: BackfillCliOptions) => {
-      const cfg = configWith({ ...(o.natsUrl ? { natsUrl: o.natsUrl } : {}) });
+      const cfg = cliConfig(o.natsUrl ? { NATS_URL: o.natsUrl } : {}).config;
       const authors = o.authorMap ? await readAuthorMap(o.authorMap) : new Map<string, string>();
       const nc = await connectNats(cfg, { name: 'teampulse-backfill', role: 'admin' });
       try {

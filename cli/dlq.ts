@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { loadConfig, type Config } from '../platform/config.ts';
+import type { Config } from '../platform/config.ts';
 import { TeamPulseError } from '../platform/errors.ts';
 import { connectNats } from '../platform/nats.ts';
 import { ensureStreams } from '../platform/streams.ts';
@@ -15,8 +15,14 @@ import {
   type DeadLetter,
 } from '../projector/mod.ts';
 import { parsePositiveInt } from './options.ts';
+import { cliConfig } from './cli-config.ts';
+import {
+  connectionOverrides,
+  withConnectionOptions,
+  type ConnectionOptions,
+} from './connection-options.ts';
 
-/** Injection points for tests and `teampulse up`; defaults read the environment and print to stdout. */
+/** Injection points for tests; by default the config is `cliConfig` with the connection flags, output goes to stdout. */
 export interface DlqCommandOptions {
   readonly config?: () => Config;
   readonly write?: (text: string) => void;
@@ -29,9 +35,12 @@ export interface DlqCommandOptions {
  * (idempotent) and deletes the dead letter only when that succeeded.
  */
 export function registerDlqCommands(program: Command, opts: DlqCommandOptions = {}): void {
-  const config = opts.config ?? (() => loadConfig());
   const write = opts.write ?? ((text: string) => void process.stdout.write(text));
-  const dlq = program.command('dlq').description('dead-lettered events: list, show, retry, purge');
+  const dlq = withConnectionOptions(
+    program.command('dlq').description('dead-lettered events: list, show, retry, purge'),
+  );
+  const config =
+    opts.config ?? (() => cliConfig(connectionOverrides(dlq.opts<ConnectionOptions>())).config);
 
   const withNats = async <T>(
     fn: (nats: Awaited<ReturnType<typeof natsOf>>) => Promise<T>,
@@ -71,16 +80,17 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
     });
 
   dlq
-    .command('show <seq>')
+    .command('show')
     .description('one dead letter: its headers, error and body')
+    .argument('<seq>', 'dead-letter sequence (first column of `list`)', parsePositiveInt)
     .option(
       '--body-chars <n>',
       'print at most this many characters of the body',
       parsePositiveInt,
       4000,
     )
-    .action(async (seq: string, o: { bodyChars: number }) => {
-      const letter = await withNats(({ jsm }) => getDeadLetter(jsm, parsePositiveInt(seq)));
+    .action(async (seq: number, o: { bodyChars: number }) => {
+      const letter = await withNats(({ jsm }) => getDeadLetter(jsm, seq));
       if (!letter) {
         write(`no dead letter ${seq}\n`);
         process.exitCode = 1;
@@ -104,10 +114,11 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
     });
 
   dlq
-    .command('retry [seq]')
+    .command('retry')
     .description('run dead letters through the projector again; each is deleted once it applies')
+    .argument('[seq]', 'dead-letter sequence (first column of `list`)', parsePositiveInt)
     .option('--all', 'every dead letter')
-    .action(async (seq: string | undefined, o: { all?: boolean }) => {
+    .action(async (seq: number | undefined, o: { all?: boolean }) => {
       if ((seq === undefined) === !o.all)
         throw new TeamPulseError('usage', 'give a dead-letter sequence or --all');
       const cfg = config();
@@ -115,9 +126,7 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
       try {
         const letters = o.all
           ? await listDeadLetters(ctx.js, ctx.jsm, Number.MAX_SAFE_INTEGER)
-          : [await getDeadLetter(ctx.jsm, parsePositiveInt(seq!))].filter(
-              (l): l is DeadLetter => l !== undefined,
-            );
+          : [await getDeadLetter(ctx.jsm, seq!)].filter((l): l is DeadLetter => l !== undefined);
         if (letters.length === 0) write(o.all ? 'no dead letters\n' : `no dead letter ${seq}\n`);
         if (!o.all && letters.length === 0) process.exitCode = 1;
         for (const letter of letters) {
@@ -135,16 +144,15 @@ export function registerDlqCommands(program: Command, opts: DlqCommandOptions = 
     });
 
   dlq
-    .command('purge [seq]')
+    .command('purge')
     .description('delete one dead letter, or all with --all --yes')
+    .argument('[seq]', 'dead-letter sequence (first column of `list`)', parsePositiveInt)
     .option('--all', 'every dead letter')
     .option('--yes', 'confirm deleting all')
-    .action(async (seq: string | undefined, o: { all?: boolean; yes?: boolean }) => {
+    .action(async (seq: number | undefined, o: { all?: boolean; yes?: boolean }) => {
       if (seq === undefined && !(o.all && o.yes))
         throw new TeamPulseError('usage', 'give a dead-letter sequence, or --all --yes');
-      const n = await withNats(({ jsm }) =>
-        purgeDeadLetters(jsm, seq === undefined ? undefined : parsePositiveInt(seq)),
-      );
+      const n = await withNats(({ jsm }) => purgeDeadLetters(jsm, seq));
       write(`purged ${n}\n`);
     });
 }

@@ -13,7 +13,11 @@ const program = new Command('teampulse')
   .description(
     'TeamPulse: live engineering-activity metrics from GitHub webhooks, on NATS JetStream',
   )
-  .showHelpAfterError()
+  // A bad flag or argument is one line naming it, like a bad variable (see below).
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`teampulse: ${text.trim().replace(/^error: /, '')} (see --help)\n`),
+  })
   .exitOverride();
 
 registerUpCommand(program);

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import {
   ALL_PROJECTIONS,
@@ -14,34 +13,12 @@ import {
   type ReplaySummary,
 } from '../replay/mod.ts';
 import { parsePositiveInt, parseTime } from './options.ts';
-
-// Connection options shared with `teampulse backfill`.
-/** The server options every operator command takes (each defaults to its env variable). */
-export interface ConnectionOptions {
-  natsUrl?: string;
-  mongoUrl?: string;
-  mongoDb?: string;
-  redisUrl?: string;
-}
-
-/** Adds `--nats-url`, `--mongo-url`, `--mongo-db`, `--redis-url` to a command. */
-export function withConnectionOptions(command: Command): Command {
-  return command
-    .option('--nats-url <url>', 'NATS server (default: NATS_URL)')
-    .option('--mongo-url <url>', 'MongoDB server (default: MONGO_URL)')
-    .option('--mongo-db <name>', 'MongoDB database (default: MONGO_DB)')
-    .option('--redis-url <url>', 'Redis server (default: REDIS_URL)');
-}
-
-/** Config from the environment with the command's connection options on top. */
-export function configWith(o: ConnectionOptions): Config {
-  return loadConfig(process.env, {
-    ...(o.natsUrl ? { NATS_URL: o.natsUrl } : {}),
-    ...(o.mongoUrl ? { MONGO_URL: o.mongoUrl } : {}),
-    ...(o.mongoDb ? { MONGO_DB: o.mongoDb } : {}),
-    ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
-  });
-}
+import { cliConfig } from './cli-config.ts';
+import {
+  connectionOverrides,
+  withConnectionOptions,
+  type ConnectionOptions,
+} from './connection-options.ts';
 
 interface ReplayCliOptions extends ConnectionOptions {
   fromSeq?: number;
@@ -74,7 +51,7 @@ async function withContext<T>(
   o: ConnectionOptions,
   fn: (ctx: ReplayContext, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const cfg = configWith(o);
+  const cfg = cliConfig(connectionOverrides(o)).config;
   const logger = createLogger({ level: cfg.LOG_LEVEL, role: 'replay' });
   const ctx = await openReplayContext(cfg, logger);
   const abort = new AbortController();

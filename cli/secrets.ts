@@ -3,9 +3,7 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-
-/** Where per-repository secrets live unless `--file` or GITHUB_REPO_SECRETS_FILE says otherwise. */
-export const DEFAULT_REPO_SECRETS_FILE = '.data/repo-secrets.json';
+import { cliConfig, variableFlag } from './cli-config.ts';
 
 function readFile(path: string): Record<string, string[]> {
   if (!existsSync(path)) return {};
@@ -37,9 +35,14 @@ export function registerSecretsCommands(program: Command): void {
     )
     .option(
       '--file <path>',
-      'secrets file',
-      process.env.GITHUB_REPO_SECRETS_FILE ?? DEFAULT_REPO_SECRETS_FILE,
+      'secrets file (overrides GITHUB_REPO_SECRETS_FILE; default: .data/repo-secrets.json)',
+      variableFlag('GITHUB_REPO_SECRETS_FILE'),
     );
+  const secretsFile = (): string => {
+    const { file } = secrets.opts<{ file?: string }>();
+    return cliConfig(file ? { GITHUB_REPO_SECRETS_FILE: file } : {}).config
+      .GITHUB_REPO_SECRETS_FILE!;
+  };
 
   secrets
     .command('set')
@@ -50,7 +53,7 @@ export function registerSecretsCommands(program: Command): void {
     .argument('[secret]', 'the secret (default: a new random one, printed once)')
     .option('--keep-old', 'keep accepting the previous secret too')
     .action((repo: string, secret: string | undefined, opts: { keepOld?: boolean }) => {
-      const file = secrets.opts<{ file: string }>().file;
+      const file = secretsFile();
       const data = readFile(file);
       const value = secret ?? randomBytes(24).toString('base64url');
       data[repo] = opts.keepOld ? [value, ...(data[repo] ?? [])].slice(0, 3) : [value];
@@ -62,7 +65,7 @@ export function registerSecretsCommands(program: Command): void {
     .command('list')
     .description('list repositories that have their own secret (never the secrets)')
     .action(() => {
-      const data = readFile(secrets.opts<{ file: string }>().file);
+      const data = readFile(secretsFile());
       for (const [repo, list] of Object.entries(data))
         process.stdout.write(`${repo}\t${list.length} secret(s)\n`);
     });
@@ -72,7 +75,7 @@ export function registerSecretsCommands(program: Command): void {
     .argument('<repo>', 'owner/repo', repoName)
     .description('remove a repository secret (the global secrets apply again)')
     .action((repo: string) => {
-      const file = secrets.opts<{ file: string }>().file;
+      const file = secretsFile();
       const data = readFile(file);
       if (!(repo in data)) {
         process.stderr.write(`no secret registered for ${repo}\n`);

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { signBody } from '../platform/github/sign.ts';
 import { buildPushPayload, type FakeCommit } from '../platform/github/push-payload.ts';
 import { parsePositiveInt } from './options.ts';
-import { DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
+import { InvalidArgumentError } from 'commander';
+import { cliConfig, variableFlag } from './cli-config.ts';
 
 export interface SimulateOptions {
   url: string;
@@ -121,15 +122,22 @@ export async function simulate(
   };
 }
 
+function parseHttpUrl(value: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+    throw new InvalidArgumentError(`expected an http(s) URL, got "${value}"`);
+  return value;
+}
+
 /** `teampulse simulate`: signed, realistic push deliveries for demos, tests and benchmarks. */
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('send signed, realistic GitHub push deliveries to an ingest URL')
-    .option('--url <url>', 'ingest base URL', 'http://127.0.0.1:3000')
+    .option('--url <url>', 'ingest base URL', parseHttpUrl, 'http://127.0.0.1:3000')
     .option(
       '--secret <secret>',
-      'webhook secret (default: $GITHUB_WEBHOOK_SECRET or the dev secret of `teampulse up`)',
+      'webhook secret (overrides GITHUB_WEBHOOK_SECRET; default: the dev secret of `teampulse up`)',
+      variableFlag('GITHUB_WEBHOOK_SECRET'),
     )
     .option('--count <n>', 'how many pushes', parsePositiveInt, 10)
     .option(
@@ -147,8 +155,9 @@ export function registerSimulateCommand(program: Command): void {
     .option('--seed <text>', 'varies commit shas between runs', String(Date.now()))
     .option('--json', 'print the summary as JSON')
     .action(async (opts: Omit<SimulateOptions, 'secret'> & { secret?: string; json?: boolean }) => {
-      const secret =
-        opts.secret ?? process.env.GITHUB_WEBHOOK_SECRET?.split(',')[0] ?? DEV_WEBHOOK_SECRET;
+      const cfg = cliConfig(opts.secret ? { GITHUB_WEBHOOK_SECRET: opts.secret } : {}).config;
+      // The first of a rotation list signs, as GitHub would with the current secret.
+      const secret = cfg.GITHUB_WEBHOOK_SECRET![0]!;
       const summary = await simulate({ ...opts, secret });
       if (opts.json) process.stdout.write(JSON.stringify(summary) + '\n');
       else {

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../platform/config.ts';
-import { DEV_JWT_SECRET } from './dev-defaults.ts';
+import { cliConfig } from './cli-config.ts';
 import { mintToken } from '../gateway/mod.ts';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
@@ -33,12 +32,12 @@ export function registerTokenCommands(program: Command): void {
     .option('--ttl <duration>', 'lifetime, e.g. 90s, 15m, 1h, 7d', parseTtl, 3600)
     .option('--sub <subject>', 'who the token is for (appears in gateway logs)')
     .action(async (opts: { org: string[]; ttl: number; sub?: string }) => {
-      const dev = !process.env.GATEWAY_JWT_SECRETS;
-      if (dev)
+      const loaded = cliConfig();
+      const cfg = loaded.config;
+      if (loaded.devDefault('GATEWAY_JWT_SECRETS'))
         process.stderr.write(
           'teampulse: GATEWAY_JWT_SECRETS is not set; signing with the dev secret of `teampulse up`\n',
         );
-      const cfg = loadConfig(process.env, dev ? { GATEWAY_JWT_SECRETS: DEV_JWT_SECRET } : {});
       const token = await mintToken(cfg, {
         orgs: opts.org,
         ttlSeconds: opts.ttl,

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../platform/config.ts';
+import type { Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
 import { startIngest } from '../ingest/mod.ts';
 import { startProjector } from '../projector/mod.ts';
 import { startGateway, mintToken } from '../gateway/mod.ts';
-import { DEV_JWT_SECRET, DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
-import { DEFAULT_REPO_SECRETS_FILE } from './secrets.ts';
+import { DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
+import { cliConfig } from './cli-config.ts';
 
 async function portOrFree(wanted: number): Promise<number> {
   const { createServer } = await import('node:net');
@@ -30,9 +30,11 @@ export function registerUpCommand(program: Command): void {
     .description('start the whole pipeline locally (servers included), until Ctrl-C')
     .option('--data-dir <dir>', 'where the local servers keep their data', '.data/stack')
     .action(async (opts: { dataDir: string }) => {
-      const env = process.env;
-      const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', role: 'up' });
-      const external = Boolean(env.NATS_URL && env.MONGO_URL && env.REDIS_URL);
+      // Parsed before anything starts, so a bad variable stops `up` at once.
+      const given = cliConfig();
+      const logger = createLogger({ level: given.config.LOG_LEVEL, role: 'up' });
+      const external =
+        given.given('NATS_URL') && given.given('MONGO_URL') && given.given('REDIS_URL');
       const dataDir = resolve(opts.dataDir);
       mkdirSync(dataDir, { recursive: true });
       const stack = external
@@ -45,22 +47,16 @@ export function registerUpCommand(program: Command): void {
               mongo: await portOrFree(27017),
             },
           });
-      const cfg = loadConfig(env, {
-        ...(stack
-          ? { NATS_URL: stack.natsUrl, MONGO_URL: stack.mongoUrl, REDIS_URL: stack.redisUrl }
-          : {}),
-        ...(env.GITHUB_WEBHOOK_SECRET ? {} : { GITHUB_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }),
-        ...(env.GATEWAY_JWT_SECRETS ? {} : { GATEWAY_JWT_SECRETS: DEV_JWT_SECRET }),
-        ...(env.GITHUB_REPO_SECRETS_FILE
-          ? {}
-          : { GITHUB_REPO_SECRETS_FILE: DEFAULT_REPO_SECRETS_FILE }),
-      });
+      const stackVars = stack
+        ? { NATS_URL: stack.natsUrl, MONGO_URL: stack.mongoUrl, REDIS_URL: stack.redisUrl }
+        : {};
+      const cfg = stack ? cliConfig(stackVars).config : given.config;
       // Auth is on: each role connects with its own creds from the stack's auth dir; with
       // an external NATS, the NATS_CREDS (etc.) of the environment serve every role.
       const auth = stack?.nats.auth;
       const creds = auth?.creds;
       const as = (role: 'ingest' | 'projector' | 'gateway'): Config =>
-        creds === undefined ? cfg : { ...cfg, NATS_CREDS: creds[role] };
+        creds === undefined ? cfg : cliConfig({ ...stackVars, NATS_CREDS: creds[role] }).config;
       const ingest = await startIngest(as('ingest'), { logger: logger.child({ role: 'ingest' }) });
       const projector = await startProjector(as('projector'), {
         logger: logger.child({ role: 'projector' }),
@@ -79,7 +75,7 @@ export function registerUpCommand(program: Command): void {
       const lines = [
         '',
         'TeamPulse is up.',
-        `  ingest     http://${cfg.INGEST_HOST}:${ingest.port}/api/v1/webhooks/github   (secret: ${env.GITHUB_WEBHOOK_SECRET ? '$GITHUB_WEBHOOK_SECRET' : `"${DEV_WEBHOOK_SECRET}" (dev default)`})`,
+        `  ingest     http://${cfg.INGEST_HOST}:${ingest.port}/api/v1/webhooks/github   (secret: ${given.devDefault('GITHUB_WEBHOOK_SECRET') ? `"${DEV_WEBHOOK_SECRET}" (dev default)` : '$GITHUB_WEBHOOK_SECRET'})`,
         `  dashboard  ${gw}/?token=${token}`,
         `  websocket  ws://${cfg.GATEWAY_HOST}:${gateway.port}/ws?token=<token>`,
         `  api        ${gw}/api/v1/orgs/org0/dashboard?from=${monthStart}&to=${today}  (Authorization: Bearer <token>)`,
