@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createLogger } from '../platform/logger.ts';
+import { cliLogger } from './cli-logger.ts';
 import {
   ALL_PROJECTIONS,
   cleanupReadModels,
@@ -52,7 +52,7 @@ async function withContext<T>(
   fn: (ctx: ReplayContext, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const cfg = cliConfig(connectionOverrides(o)).config;
-  const logger = createLogger({ level: cfg.LOG_LEVEL, role: 'replay' });
+  const logger = cliLogger(cfg.LOG_LEVEL, 'replay');
   const ctx = await openReplayContext(cfg, logger);
   const abort = new AbortController();
   const onSigint = () => {
@@ -76,7 +76,7 @@ function print(json: boolean | undefined, value: unknown, text: string): void {
 /** The human-readable end-of-replay summary. */
 export function describeSummary(s: ReplaySummary): string {
   const lines = [
-    `${s.dryRun ? 'dry run: rebuilt' : 'rebuilt'} version ${s.version} (live was ${s.previous}) in ${(s.durationMs / 1000).toFixed(1)} s: ` +
+    `${s.dryRun ? 'dry run: rebuilt' : 'rebuilt'} version ${s.version} (live was ${s.previous})${s.resumedAfter === undefined ? '' : `, resumed after seq ${s.resumedAfter},`} in ${(s.durationMs / 1000).toFixed(1)} s: ` +
       `${s.events} events, ${s.commits} new commits, ${s.skipped} skipped, ${s.eventsPerSecond} events/s, up to seq ${s.position}`,
   ];
   if (s.dropped.length > 0) lines.push(`dropped unfinished versions: ${s.dropped.join(', ')}`);

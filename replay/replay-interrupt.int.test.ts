@@ -69,11 +69,24 @@ describe('replay interrupted', () => {
     // --resume continues version 1 from its checkpoint and switches.
     const summary = await runReplay(ctx, { batchSize: 8, resume: true });
     expect(summary).toMatchObject({ version: 1, resumed: true, switched: true, dropped: [] });
-    expect(summary.events).toBe(40 - 8); // the first batch was not read again
+    expect(summary.resumedAfter).toBe(8); // the first batch was not read again
+    expect(summary.events).toBe(40); // the counts include those of the interrupted run
     expect(withoutNamespace(await h.models(targetFor(1)), targetFor(1))).toEqual(live);
 
     await expect(runReplay(ctx, { resume: true })).rejects.toMatchObject({
       code: ReplayErrorCode.nothingToResume,
     });
+  });
+
+  it('replay - a resumed replay still counts the event the interrupted run skipped', async () => {
+    // Log seq 41: a payload the schema rejects (dead-lettered live); then 12 more pushes.
+    await h.appendBody('Org0', 'repo-0', Buffer.from('{"zen":"not a push"}'), 'interrupt-poison');
+    for (const p of corpus(52, 'interrupt-more').slice(40)) await h.append(p);
+    // Batches of 8: the 6th ends at seq 48, after the skipped event.
+    await expect(runReplay(ctx, { batchSize: 8, ...interruptAfter(6) })).rejects.toThrow(
+      /interrupted/,
+    );
+    const summary = await runReplay(ctx, { batchSize: 8, resume: true });
+    expect(summary).toMatchObject({ resumed: true, resumedAfter: 48, skipped: 1, events: 53 });
   });
 });

@@ -7,7 +7,7 @@ import { dropTarget } from './drop-target.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';
 import { liveAckFloor, type Handoff } from './live-handoff.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
-import { rebuildPass, rebuildSinks } from './rebuild-pass.ts';
+import { rebuildPass, rebuildSinks, type PassProgress } from './rebuild-pass.ts';
 import { DeferredSnapshots } from '../projector/mod.ts';
 import { REPLAY_CHECKPOINT, type ReplayContext } from './replay-context.ts';
 import { acquireReplayLock } from './replay-lock.ts';
@@ -22,6 +22,7 @@ import {
   nextVersion,
   unfinished,
   updateVersion,
+  type RebuildTotals,
   type ReplayScope,
   type VersionRecord,
 } from './version-registry.ts';
@@ -57,17 +58,22 @@ export interface ReplaySummary {
   dryRun: boolean;
   switched: boolean;
   resumed: boolean;
+  /** A resumed replay: the log sequence it continued after. */
+  resumedAfter?: number;
   /** Unfinished versions of earlier runs dropped before starting. */
   dropped: number[];
   passes: number;
+  /** Log events the rebuild read (a resumed replay counts those of the run it resumed too). */
   events: number;
+  /** Commits inserted, the switch's catch-up included. */
   commits: number;
+  /** Events left out because the live projector dead-letters them too, catch-up included. */
   skipped: number;
   /** Highest log sequence in the new target. */
   position: number;
   durationMs: number;
   eventsPerSecond: number;
-  catchUp?: { events: number; commits: number };
+  catchUp?: RebuildTotals;
   handoff?: Handoff;
   differences?: Differences;
 }
@@ -90,7 +96,10 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
     const job = o.resume ? await resumeJob(ctx, live) : await newJob(ctx, live, o);
     const target = targetFor(job.record._id);
     const scope = job.record.scope!;
-    const totals = { events: 0, commits: 0, skipped: 0 };
+    // A resumed replay continues the counts of the run it resumes, so its summary (skipped
+    // events above all) describes the whole rebuild, not only its own part.
+    const totals: RebuildTotals = { ...(job.totals ?? { events: 0, commits: 0, skipped: 0 }) };
+    const eventsBefore = totals.events;
     let position = job.startSeq - 1;
     let passes = 0;
     // Snapshots are recomputed once, after the rebuild passes, not after every batch.
@@ -99,29 +108,38 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
     for (;;) {
       const toSeq = await lastLogSeq(ctx.jsm);
       const first = passes++ === 0;
-      const pass = await rebuildPass(
-        ctx,
-        rebuildSinks(deferred),
-        target,
-        {
-          filters: scope.filters,
-          fromSeq: position + 1,
-          since: first && job.since ? job.since : undefined,
-          toSeq,
-        },
-        {
-          batchSize,
-          signal: o.signal,
-          onStart: (from, to) => progress.begin(first ? 'rebuild' : 'catch-up', from, to),
-          onBatch: (p) =>
-            progress.update(p.position, totals.events + p.events, totals.commits + p.commits),
-        },
-      ).finally(() => progress.end());
-      totals.events += pass.events;
-      totals.commits += pass.commits;
-      totals.skipped += pass.skipped;
+      const base = { ...totals };
+      // Position and counts are recorded after every batch (in order, without holding up
+      // the next one), so a replay killed mid-pass resumes with its counts.
+      const record = recordProgress(ctx, target.version);
+      let pass: PassProgress;
+      try {
+        pass = await rebuildPass(
+          ctx,
+          rebuildSinks(deferred),
+          target,
+          {
+            filters: scope.filters,
+            fromSeq: position + 1,
+            since: first && job.since ? job.since : undefined,
+            toSeq,
+          },
+          {
+            batchSize,
+            signal: o.signal,
+            onStart: (from, to) => progress.begin(first ? 'rebuild' : 'catch-up', from, to),
+            onBatch: (p) => {
+              progress.update(p.position, base.events + p.events, base.commits + p.commits);
+              record(p.position, addTotals(base, p));
+            },
+          },
+        ).finally(() => progress.end());
+      } finally {
+        await record.done();
+      }
+      Object.assign(totals, addTotals(base, pass));
       position = Math.max(pass.position, toSeq);
-      await updateVersion(ctx.db, target.version, { position });
+      await updateVersion(ctx.db, target.version, { position, totals });
       const behind = (await lastLogSeq(ctx.jsm)) - position;
       if (behind <= batchSize || passes >= (o.maxPasses ?? 5)) break;
     }
@@ -132,6 +150,7 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
       dryRun: scope.dryRun,
       switched: false,
       resumed: job.resumed,
+      ...(job.resumed ? { resumedAfter: job.startSeq - 1 } : {}),
       dropped: job.dropped,
       passes,
       ...totals,
@@ -156,12 +175,19 @@ export async function runReplay(ctx: ReplayContext, o: ReplayOptions = {}): Prom
       }).finally(() => progress.end());
       summary.switched = true;
       summary.handoff = result.handoff;
-      summary.catchUp = { events: result.catchUp.events, commits: result.catchUp.commits };
+      summary.catchUp = {
+        events: result.catchUp.events,
+        commits: result.catchUp.commits,
+        skipped: result.catchUp.skipped,
+      };
       summary.commits += result.catchUp.commits;
+      summary.skipped += result.catchUp.skipped;
       summary.position = Math.max(position, result.catchUp.position);
     }
     summary.durationMs = Math.round(performance.now() - started);
-    summary.eventsPerSecond = Math.round((summary.events * 1000) / Math.max(1, summary.durationMs));
+    summary.eventsPerSecond = Math.round(
+      ((summary.events - eventsBefore) * 1000) / Math.max(1, summary.durationMs),
+    );
     return summary;
   } finally {
     await lock.release();
@@ -175,6 +201,8 @@ interface Job {
   since: Date | undefined;
   resumed: boolean;
   dropped: number[];
+  /** Counts of the run a resumed job continues. */
+  totals?: RebuildTotals | undefined;
 }
 
 async function newJob(ctx: ReplayContext, live: number, o: ReplayOptions): Promise<Job> {
@@ -248,7 +276,12 @@ async function resumeJob(ctx: ReplayContext, live: number): Promise<Job> {
   const checkpoint = await ctx.db
     .collection<{ _id: string; streamSeq: number }>(targetFor(record._id).checkpoints)
     .findOne({ _id: REPLAY_CHECKPOINT });
-  const done = Math.max(checkpoint?.streamSeq ?? 0, record.position ?? 0);
+  // With recorded totals, resume right after their position: what follows is applied
+  // again (idempotent), so the counts stay exact even if the process died before the last
+  // record was written.
+  const done = record.totals
+    ? (record.position ?? 0)
+    : Math.max(checkpoint?.streamSeq ?? 0, record.position ?? 0);
   const since = done === 0 && record.scope.since ? new Date(record.scope.since) : undefined;
   return {
     record,
@@ -256,6 +289,7 @@ async function resumeJob(ctx: ReplayContext, live: number): Promise<Job> {
     since,
     resumed: true,
     dropped: [],
+    totals: record.totals,
   };
 }
 
@@ -287,4 +321,33 @@ export async function recoverSwitch(
     onBatch: (p) => progress.update(p.position, p.events, p.commits),
   }).finally(() => progress.end());
   return true;
+}
+
+function addTotals(base: RebuildTotals, pass: RebuildTotals): RebuildTotals {
+  return {
+    events: base.events + pass.events,
+    commits: base.commits + pass.commits,
+    skipped: base.skipped + pass.skipped,
+  };
+}
+
+/**
+ * Writes a version's position and totals in call order, one at a time, off the caller's
+ * path; `done()` waits for the last and throws the first failure.
+ */
+function recordProgress(ctx: ReplayContext, version: number) {
+  let chain = Promise.resolve();
+  let failure: Error | undefined;
+  const record = (position: number, totals: RebuildTotals) => {
+    chain = chain
+      .then(() => updateVersion(ctx.db, version, { position, totals }))
+      .catch((err: unknown) => {
+        failure ??= err instanceof Error ? err : new Error(String(err));
+      });
+  };
+  record.done = async () => {
+    await chain;
+    if (failure !== undefined) throw failure;
+  };
+  return record;
 }

@@ -17,6 +17,13 @@ export interface ReplayScope {
   readonly dryRun: boolean;
 }
 
+/** Counts of a rebuild: log events read, commits inserted, events skipped (dead-lettered live too). */
+export interface RebuildTotals {
+  events: number;
+  commits: number;
+  skipped: number;
+}
+
 /** One read-model version as the registry records it. */
 export interface VersionRecord {
   _id: number;
@@ -30,8 +37,10 @@ export interface VersionRecord {
   catchUpFrom?: number;
   /** The version that was live before this one was switched to. */
   previous?: number;
-  /** Highest sequence a finished rebuild pass reached (resume starts after it). */
+  /** Highest sequence the rebuild applied, recorded after every batch (resume starts after it). */
   position?: number;
+  /** What the rebuild did up to `position`, so a resumed replay reports the whole of it. */
+  totals?: RebuildTotals;
   /** Live ack floor when the seed copy was taken: the copy holds every event up to it. */
   seedFloor?: number;
 }
