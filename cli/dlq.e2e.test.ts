@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSha } from './push-payload.ts';
-import { projectorHarness, type Harness } from '../projector/testing/harness.ts';
+import { fakeSha } from '../platform/github/push-payload.ts';
+import { projectorHarness, type Harness } from '../projector/testing/mod.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import { runCli, serverEnv } from './testing/run-cli.ts';
 

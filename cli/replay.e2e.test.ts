@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
-import type { Harness } from '../projector/testing/harness.ts';
-import { corpus, withoutNamespace } from '../replay/testing/corpus.ts';
-import { replayHarness, type ReplayHarness } from '../replay/testing/replay-harness.ts';
+import {
+  corpus,
+  replayHarness,
+  withoutNamespace,
+  type ReplayHarness,
+} from '../replay/testing/mod.ts';
 import type { ReplaySummary } from '../replay/mod.ts';
 import { ReplayCollections } from '../schemas/replay.ts';
-import { waitFor } from '../projector/testing/harness.ts';
+import { waitFor, type Harness } from '../projector/testing/mod.ts';
 import { finished, runCli, serverEnv, startCli } from './testing/run-cli.ts';
 
 let r: ReplayHarness;

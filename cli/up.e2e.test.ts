@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetFor } from '../platform/read-model-target.ts';
-import { waitFor } from '../projector/testing/harness.ts';
+import { waitFor } from '../projector/testing/mod.ts';
 import { Streams } from '../schemas/streams.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import type { SimulateSummary } from './simulate.ts';
