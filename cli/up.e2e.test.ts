@@ -11,7 +11,14 @@ import { waitFor } from '../projector/testing/mod.ts';
 import { Streams } from '../schemas/streams.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import type { SimulateSummary } from './simulate.ts';
-import { finished, runCli, serverEnv, startCli, type CliResult } from './testing/run-cli.ts';
+import {
+  finished,
+  runCli,
+  serverEnv,
+  startCli,
+  type CliResult,
+  CLI_TEST_TIMEOUT,
+} from './testing/run-cli.ts';
 
 let servers: TestServers;
 let dataDir: string;
@@ -56,81 +63,93 @@ async function logMessages(): Promise<number> {
 }
 
 describe('teampulse up and simulate', () => {
-  it('teampulse up - runs on the servers it is given, answers on its printed ports, takes simulated pushes, stops on SIGTERM', async () => {
-    const child = startCli(['up', '--data-dir', dataDir], env);
-    const exited = finished(child);
-    let result: CliResult | undefined;
-    try {
-      const text = await banner(child);
-      expect(text).toContain('TeamPulse is up.');
-      // No servers of its own: the banner names the ones it was given.
-      expect(text).toContain(`nats       ${servers.natsUrl}`);
-      expect(text).not.toContain(dataDir);
-      expect(text).toContain('"teampulse-dev-secret" (dev default)');
-      const ingest = match(text, /ingest\s+(http:\/\/\S+?)\/api\/v1\/webhooks\/github/);
-      const gateway = match(text, /dashboard\s+(http:\/\/[^/\s]+)\//);
-      const projector = match(text, /projector\s+(http:\/\/\S+?)\/metrics/);
-      for (const base of [ingest, gateway, projector]) {
-        expect((await fetch(`${base}/healthz`)).status, base).toBe(200);
-      }
-
-      const sent = await runCli(['simulate', '--url', ingest, '--count', '6', '--json']);
-      expect(sent.code, sent.stderr).toBe(0);
-      expect(JSON.parse(sent.stdout) as SimulateSummary).toMatchObject({
-        sent: 6,
-        byStatus: { '200': 6 },
-      });
-      // A wrong secret: every push refused, exit 1, nothing appended.
-      const refused = await runCli(
-        ['simulate', '--url', ingest, '--count', '2', '--secret', 'wrong', '--json'],
-        { GITHUB_WEBHOOK_SECRET: 'also-wrong' },
-      );
-      expect(refused.code).toBe(1);
-      expect(JSON.parse(refused.stdout) as SimulateSummary).toMatchObject({
-        byStatus: { '401': 2 },
-      });
-      expect(await logMessages()).toBe(6);
-      // The projector of `up` projects them: 6 pushes of 3 commits each.
-      const mongo = new MongoClient(servers.mongoUrl);
+  it(
+    'teampulse up - runs on the servers it is given, answers on its printed ports, takes simulated pushes, stops on SIGTERM',
+    async () => {
+      const child = startCli(['up', '--data-dir', dataDir], env);
+      const exited = finished(child);
+      let result: CliResult | undefined;
       try {
-        const commits = mongo.db(servers.mongoDbName).collection(targetFor(0).commits);
-        await waitFor(
-          async () => (await commits.countDocuments()) === 18,
-          20_000,
-          'the commits in MongoDB',
-        );
-      } finally {
-        await mongo.close();
-      }
-    } finally {
-      child.kill('SIGTERM');
-      result = await exited;
-    }
-    expect(result.code, result.stderr).toBe(0);
-  });
+        const text = await banner(child);
+        expect(text).toContain('TeamPulse is up.');
+        // No servers of its own: the banner names the ones it was given.
+        expect(text).toContain(`nats       ${servers.natsUrl}`);
+        expect(text).not.toContain(dataDir);
+        expect(text).toContain('"teampulse-dev-secret" (dev default)');
+        const ingest = match(text, /ingest\s+(http:\/\/\S+?)\/api\/v1\/webhooks\/github/);
+        const gateway = match(text, /dashboard\s+(http:\/\/[^/\s]+)\//);
+        const projector = match(text, /projector\s+(http:\/\/\S+?)\/metrics/);
+        for (const base of [ingest, gateway, projector]) {
+          expect((await fetch(`${base}/healthz`)).status, base).toBe(200);
+        }
 
-  it('teampulse up and simulate - a bad flag or variable is one line naming it, exit 1', async () => {
-    const cases = [
-      {
-        args: ['up'],
-        env: { ...env, INGEST_PORT: '70000' },
-        says: /invalid configuration: INGEST_PORT/,
-      },
-      { args: ['up', '--bogus'], env, says: /unknown option '--bogus'/ },
-      {
-        args: ['simulate', '--url', 'localhost:3000'],
-        env: {},
-        says: /--url.*expected an http\(s\) URL/,
-      },
-      { args: ['simulate', '--count', 'many'], env: {}, says: /--count.*positive whole number/ },
-      { args: ['simulate'], env: { LOG_LEVEL: 'loud' }, says: /invalid configuration: LOG_LEVEL/ },
-    ];
-    const results = await Promise.all(cases.map((c) => runCli(c.args, c.env)));
-    for (const [i, res] of results.entries()) {
-      expect(res.code, cases[i]!.args.join(' ')).toBe(1);
-      expect(res.stderr).toMatch(cases[i]!.says);
-      expect(res.stderr.trim().split('\n')).toHaveLength(1);
-      expect(res.stdout).toBe('');
-    }
-  });
+        const sent = await runCli(['simulate', '--url', ingest, '--count', '6', '--json']);
+        expect(sent.code, sent.stderr).toBe(0);
+        expect(JSON.parse(sent.stdout) as SimulateSummary).toMatchObject({
+          sent: 6,
+          byStatus: { '200': 6 },
+        });
+        // A wrong secret: every push refused, exit 1, nothing appended.
+        const refused = await runCli(
+          ['simulate', '--url', ingest, '--count', '2', '--secret', 'wrong', '--json'],
+          { GITHUB_WEBHOOK_SECRET: 'also-wrong' },
+        );
+        expect(refused.code).toBe(1);
+        expect(JSON.parse(refused.stdout) as SimulateSummary).toMatchObject({
+          byStatus: { '401': 2 },
+        });
+        expect(await logMessages()).toBe(6);
+        // The projector of `up` projects them: 6 pushes of 3 commits each.
+        const mongo = new MongoClient(servers.mongoUrl);
+        try {
+          const commits = mongo.db(servers.mongoDbName).collection(targetFor(0).commits);
+          await waitFor(
+            async () => (await commits.countDocuments()) === 18,
+            20_000,
+            'the commits in MongoDB',
+          );
+        } finally {
+          await mongo.close();
+        }
+      } finally {
+        child.kill('SIGTERM');
+        result = await exited;
+      }
+      expect(result.code, result.stderr).toBe(0);
+    },
+    CLI_TEST_TIMEOUT,
+  );
+
+  it(
+    'teampulse up and simulate - a bad flag or variable is one line naming it, exit 1',
+    async () => {
+      const cases = [
+        {
+          args: ['up'],
+          env: { ...env, INGEST_PORT: '70000' },
+          says: /invalid configuration: INGEST_PORT/,
+        },
+        { args: ['up', '--bogus'], env, says: /unknown option '--bogus'/ },
+        {
+          args: ['simulate', '--url', 'localhost:3000'],
+          env: {},
+          says: /--url.*expected an http\(s\) URL/,
+        },
+        { args: ['simulate', '--count', 'many'], env: {}, says: /--count.*positive whole number/ },
+        {
+          args: ['simulate'],
+          env: { LOG_LEVEL: 'loud' },
+          says: /invalid configuration: LOG_LEVEL/,
+        },
+      ];
+      const results = await Promise.all(cases.map((c) => runCli(c.args, c.env)));
+      for (const [i, res] of results.entries()) {
+        expect(res.code, cases[i]!.args.join(' ')).toBe(1);
+        expect(res.stderr).toMatch(cases[i]!.says);
+        expect(res.stderr.trim().split('\n')).toHaveLength(1);
+        expect(res.stdout).toBe('');
+      }
+    },
+    CLI_TEST_TIMEOUT,
+  );
 });

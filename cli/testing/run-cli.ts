@@ -72,3 +72,9 @@ export async function runCli(
     clearTimeout(timer);
   }
 }
+
+/**
+ * Per-test timeout of a CLI test: each command starts a fresh Node with the TypeScript
+ * loader (seconds on a loaded 2-core machine), and a test runs several.
+ */
+export const CLI_TEST_TIMEOUT = 120_000;
