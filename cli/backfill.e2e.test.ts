@@ -3,11 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Streams } from '../schemas/streams.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
-import { runCli, CLI_TEST_TIMEOUT } from './testing/run-cli.ts';
+import { adminNats, runCli, CLI_TEST_TIMEOUT } from './testing/run-cli.ts';
 
 let servers: TestServers;
 let dir: string;
@@ -31,7 +30,7 @@ function git(args: string[], date: string): void {
 
 beforeAll(async () => {
   servers = await useServers({ mongo: false, redis: false });
-  env = { NATS_URL: servers.natsUrl };
+  env = servers.natsEnv('admin');
   dir = await mkdtemp(join(tmpdir(), 'teampulse-cli-backfill-'));
   git(['init', '-q', '-b', 'main'], '2026-03-01T09:00:00Z');
   for (const [i, day] of ['01', '02', '03'].entries()) {
@@ -46,7 +45,7 @@ afterAll(async () => {
 });
 
 async function logBodies(): Promise<{ subject: string; commits: number }[]> {
-  const nc = await connect({ servers: servers.natsUrl });
+  const nc = await adminNats(servers);
   try {
     const jsm = await jetstreamManager(nc);
     const last = (await jsm.streams.info(Streams.github.name)).state.last_seq;

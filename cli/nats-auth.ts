@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig } from '../platform/config.ts';
+import { cliConfig, variableFlag } from './cli-config.ts';
 import {
   NatsRoles,
   initAuthDir,
@@ -18,6 +18,11 @@ function expiryOption(value: string): number {
   }
 }
 
+/** The auth dir: `--dir` over NATS_AUTH_DIR, through the one config parse. */
+function authDir(flag: string | undefined): string {
+  return cliConfig(flag === undefined ? {} : { NATS_AUTH_DIR: flag }).config.NATS_AUTH_DIR;
+}
+
 /**
  * `teampulse nats-auth init --dir <dir>`: the operator, accounts, server fragment and one
  * creds file per role. `teampulse nats-creds --role <role>`: a new user's creds, signed
@@ -30,9 +35,9 @@ export function registerNatsAuthCommands(program: Command): void {
   auth
     .command('init')
     .description('create the auth dir if missing (an existing one is kept as it is)')
-    .option('--dir <dir>', 'the auth dir (default: NATS_AUTH_DIR)')
+    .option('--dir <dir>', 'the auth dir (overrides NATS_AUTH_DIR)', variableFlag('NATS_AUTH_DIR'))
     .action(async (o: { dir?: string }) => {
-      const made = await initAuthDir(o.dir ?? loadConfig().NATS_AUTH_DIR);
+      const made = await initAuthDir(authDir(o.dir));
       process.stdout.write(
         [
           `NATS auth dir: ${made.dir}`,
@@ -52,7 +57,11 @@ export function registerNatsAuthCommands(program: Command): void {
     .option('--name <who>', 'who holds it (shown in the user JWT and in server reports)')
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h, 1y (default: none)', expiryOption)
     .option('--out <file>', 'write the creds file here (mode 600) instead of stdout')
-    .option('--dir <dir>', 'the auth dir holding the account key (default: NATS_AUTH_DIR)')
+    .option(
+      '--dir <dir>',
+      'the auth dir holding the account key (overrides NATS_AUTH_DIR)',
+      variableFlag('NATS_AUTH_DIR'),
+    )
     .action(
       async (o: {
         role: NatsRole;
@@ -61,7 +70,7 @@ export function registerNatsAuthCommands(program: Command): void {
         out?: string;
         dir?: string;
       }) => {
-        const keys = await loadAuthKeys(o.dir ?? loadConfig().NATS_AUTH_DIR);
+        const keys = await loadAuthKeys(authDir(o.dir));
         const creds = await mintUserCreds(keys, o.role, {
           ...(o.name === undefined ? {} : { name: o.name }),
           ...(o.expires === undefined ? {} : { expiresInSeconds: o.expires }),

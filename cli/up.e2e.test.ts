@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetFor } from '../platform/read-model-target.ts';
@@ -12,6 +11,7 @@ import { Streams } from '../schemas/streams.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import type { SimulateSummary } from './simulate.ts';
 import {
+  adminNats,
   finished,
   runCli,
   serverEnv,
@@ -28,7 +28,15 @@ beforeAll(async () => {
   servers = await useServers();
   dataDir = await mkdtemp(join(tmpdir(), 'teampulse-up-'));
   // Port 0: each role takes a free port and the banner says which.
-  env = { ...serverEnv(servers), INGEST_PORT: '0', GATEWAY_PORT: '0', PROJECTOR_PORT: '0' };
+  const { NATS_CREDS: _admin, ...rest } = serverEnv(servers);
+  env = {
+    ...rest,
+    // Each role connects with its own creds from the test NATS's auth dir.
+    NATS_AUTH_DIR: dirname(servers.creds.ingest),
+    INGEST_PORT: '0',
+    GATEWAY_PORT: '0',
+    PROJECTOR_PORT: '0',
+  };
 });
 afterAll(async () => {
   await servers?.stop();
@@ -54,7 +62,7 @@ function match(text: string, pattern: RegExp): string {
 }
 
 async function logMessages(): Promise<number> {
-  const nc = await connect({ servers: servers.natsUrl });
+  const nc = await adminNats(servers);
   try {
     return (await (await jetstreamManager(nc)).streams.info(Streams.github.name)).state.messages;
   } finally {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
+import { credsPaths } from '../platform/nats-auth/mod.ts';
 import { startIngest } from '../ingest/mod.ts';
 import { startProjector } from '../projector/mod.ts';
 import { startGateway, mintToken } from '../gateway/mod.ts';
@@ -52,9 +53,14 @@ export function registerUpCommand(program: Command): void {
         : {};
       const cfg = stack ? cliConfig(stackVars).config : given.config;
       // Auth is on: each role connects with its own creds from the stack's auth dir; with
-      // an external NATS, the NATS_CREDS (etc.) of the environment serve every role.
+      // an external NATS, from the auth dir NATS_AUTH_DIR names, or else the NATS_CREDS
+      // (etc.) of the environment serve every role.
       const auth = stack?.nats.auth;
-      const creds = auth?.creds;
+      const creds =
+        auth?.creds ??
+        (given.given('NATS_AUTH_DIR') && !given.given('NATS_CREDS')
+          ? credsPaths(given.config.NATS_AUTH_DIR)
+          : undefined);
       const as = (role: 'ingest' | 'projector' | 'gateway'): Config =>
         creds === undefined ? cfg : cliConfig({ ...stackVars, NATS_CREDS: creds[role] }).config;
       const ingest = await startIngest(as('ingest'), { logger: logger.child({ role: 'ingest' }) });

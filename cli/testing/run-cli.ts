@@ -1,6 +1,8 @@
 /** Test support: the real `teampulse` command as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../platform/config.ts';
+import { connectNats, type NatsConnection } from '../../platform/nats.ts';
 import type { TestServers } from '../../test/support/servers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/teampulse.js', import.meta.url));
@@ -27,14 +29,19 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-/** The variables that point a command at a test's servers. */
+/** The variables that point an operator command at a test's servers (NATS as `admin`). */
 export function serverEnv(servers: TestServers): Record<string, string> {
   return {
-    NATS_URL: servers.natsUrl,
+    ...servers.natsEnv('admin'),
     MONGO_URL: servers.mongoUrl,
     MONGO_DB: servers.mongoDbName,
     REDIS_URL: servers.redisUrl,
   };
+}
+
+/** A NATS connection to a test's servers as `admin`, for checking what a command did. */
+export function adminNats(servers: TestServers): Promise<NatsConnection> {
+  return connectNats(loadConfig({}, servers.natsEnv('admin')), { name: 'cli-test', role: 'admin' });
 }
 
 /** Starts `teampulse <args>`; the caller owns the process. */
