@@ -1,6 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { initAuthDir } from '../platform/nats-auth/mod.ts';
+import { useServers } from '../test/support/servers.ts';
 
 const run = promisify(execFile);
 
@@ -52,5 +57,27 @@ describe('ingest - start-up configuration', () => {
     expect(r.stderr.trim()).toBe(
       'invalid configuration: NATS_CREDS: cannot read /nonexistent/ingest.creds (ENOENT)',
     );
+  });
+
+  it('ingest - credentials the server refuses: one line naming NATS_CREDS, no stack trace', async () => {
+    const servers = await useServers({ redis: false, mongo: false });
+    const dir = await mkdtemp(join(tmpdir(), 'tp-ingest-creds-'));
+    try {
+      // Creds of another installation: signed by an account this server does not know.
+      const other = await initAuthDir(join(dir, 'other'));
+      const r = await startWith({
+        GITHUB_WEBHOOK_SECRET: 's',
+        NATS_URL: servers.natsUrl,
+        NATS_CREDS: other.creds.ingest,
+        INGEST_PORT: '0',
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `NATS at ${servers.natsUrl} refused the credentials from NATS_CREDS (${other.creds.ingest}): Authorization Violation`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await servers.stop();
+    }
   });
 });
