@@ -13,6 +13,7 @@ import { Reply } from '../platform/http/reply.ts';
 import { HttpError } from '../platform/http/http-error.ts';
 import { listen } from '../platform/http/listen.ts';
 import { ingestMetrics } from './metrics.ts';
+import { startSpool } from './spool/start-spool.ts';
 import { createSecretResolver, readRepoSecretsFile } from './secrets.ts';
 import { webhookRoute } from './webhook-route.ts';
 
@@ -43,11 +44,16 @@ export async function startIngest(
   await ensureStreams(jsm, cfg, [Streams.github.name]);
 
   const registry = createRegistry('ingest');
+  const spool = await startSpool(
+    cfg,
+    new LogAppender(nc, { timeoutMs: cfg.INGEST_APPEND_TIMEOUT_MS }),
+    { logger, registry },
+  );
   const app = uWS.App();
   app.post(
     '/api/v1/webhooks/github',
     webhookRoute({
-      appender: new LogAppender(nc, { timeoutMs: cfg.INGEST_APPEND_TIMEOUT_MS }),
+      appender: spool.appender,
       secrets,
       logger,
       metrics: ingestMetrics(registry),
@@ -58,15 +64,22 @@ export async function startIngest(
   mountOps(app, {
     registry,
     readiness: async () => {
-      if (nc.isClosed()) return ['nats: connection closed'];
-      try {
-        await jsm.streams.info(Streams.github.name);
-        return [];
-      } catch (err) {
-        return [`nats: stream ${Streams.github.name} not reachable (${(err as Error).message})`];
-      }
+      const problems = await logProblems();
+      // While the spool has room, a log outage costs no delivery: ingest stays ready.
+      if (problems.length > 0 && spool.hasRoom())
+        return { problems: [], notes: [...problems, ...spool.notes()] };
+      return { problems, notes: spool.notes() };
     },
   });
+  async function logProblems(): Promise<string[]> {
+    if (nc.isClosed()) return ['nats: connection closed'];
+    try {
+      await jsm.streams.info(Streams.github.name);
+      return [];
+    } catch (err) {
+      return [`nats: stream ${Streams.github.name} not reachable (${(err as Error).message})`];
+    }
+  }
   app.any('/*', (res) => {
     new Reply(res).error(new HttpError(404, 'not_found', 'no such route'));
   });
@@ -76,6 +89,7 @@ export async function startIngest(
     port: server.port,
     async stop() {
       server.close();
+      await spool.stop();
       if (!opts.nc) await nc.drain();
     },
   };

@@ -1,7 +1,6 @@
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import type { Logger } from '../platform/logger.ts';
-import type { IngestAccepted } from '../schemas/http.ts';
-import type { LogAppender } from '../platform/log/append.ts';
+import type { IngestAccepted, IngestSpooled } from '../schemas/http.ts';
 import { readBody } from '../platform/http/body.ts';
 import { Reply } from '../platform/http/reply.ts';
 import { HttpError } from '../platform/http/http-error.ts';
@@ -10,10 +9,11 @@ import { IngestErrors } from './errors.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { readRequestMeta } from './request-meta.ts';
 import type { SecretResolver } from './secrets.ts';
+import type { SpoolingAppender } from './spool/spooling-appender.ts';
 import { verifyDelivery } from './verify-delivery.ts';
 
 export interface WebhookRouteDeps {
-  appender: LogAppender;
+  appender: SpoolingAppender;
   secrets: SecretResolver;
   logger: Logger;
   metrics: IngestMetrics;
@@ -23,7 +23,8 @@ export interface WebhookRouteDeps {
 
 /**
  * `POST /api/v1/webhooks/github`: check → read → verify → append → answer, replying only
- * after the PubAck, so a 2xx means the delivery is in the log.
+ * after the PubAck (200) or, the log unavailable, after the spool's fsync (202): a 2xx
+ * means the delivery is on disk, in the log or in the spool.
  */
 export function webhookRoute(deps: WebhookRouteDeps) {
   let inflight = 0;
@@ -57,6 +58,13 @@ export function webhookRoute(deps: WebhookRouteDeps) {
           result = await deps.appender.append(entry);
         } catch (err) {
           throw IngestErrors.unavailable(err);
+        }
+        if (result.spooled) {
+          const spooled: IngestSpooled = { status: 'spooled', delivery: entry.deliveryId };
+          reply.json(202, spooled);
+          finish(202);
+          log.debug('spooled');
+          return;
         }
         deps.metrics.appendSeconds.observe((performance.now() - started) / 1000);
         deps.metrics.bytes.inc(entry.body.byteLength);

@@ -74,6 +74,13 @@ export const EnvSchema = z
     INGEST_MAX_BODY_BYTES: positiveInt.max(GITHUB_MAX_BODY_BYTES).default(GITHUB_MAX_BODY_BYTES),
     INGEST_APPEND_TIMEOUT_MS: positiveInt.default(5000),
     INGEST_MAX_INFLIGHT: positiveInt.default(512),
+    /**
+     * This process's own spool directory (locked to one process). Default
+     * `.data/spool/ingest-<INGEST_PORT>`; with INGEST_PORT=0, a temporary directory.
+     */
+    INGEST_SPOOL_DIR: z.string().optional(),
+    /** Cap on spooled bytes not yet forwarded; beyond it ingest answers 503. 0 turns the spool off. */
+    INGEST_SPOOL_MAX_BYTES: nonNegInt.default(1024 * 1024 * 1024),
 
     // Projector.
     PROJECTOR_HOST: z.string().default('127.0.0.1'),

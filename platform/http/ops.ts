@@ -5,8 +5,11 @@ import { Reply } from './reply.ts';
 
 export interface OpsOptions {
   registry: Registry;
-  /** Resolves to a list of problems; empty means ready. */
-  readiness: () => Promise<string[]>;
+  /**
+   * Resolves to a list of problems (empty means ready), or to problems plus notes: things
+   * worth knowing that do not make the role unready (e.g. ingest spooling).
+   */
+  readiness: () => Promise<string[] | { problems: string[]; notes: string[] }>;
 }
 
 /** Mounts `/healthz` (the process answers), `/readyz` (dependencies usable) and `/metrics`. */
@@ -17,11 +20,14 @@ export function mountOps(app: TemplatedApp, opts: OpsOptions): void {
   app.get('/readyz', (res) => {
     const reply = new Reply(res);
     opts.readiness().then(
-      (problems) =>
+      (found) => {
+        const { problems, notes } = Array.isArray(found) ? { problems: found, notes: [] } : found;
         reply.json(problems.length === 0 ? 200 : 503, {
           ready: problems.length === 0,
           problems,
-        } satisfies ReadinessBody),
+          ...(notes.length > 0 ? { notes } : {}),
+        } satisfies ReadinessBody);
+      },
       (err: unknown) =>
         reply.json(503, { ready: false, problems: [String(err)] } satisfies ReadinessBody),
     );

@@ -2,7 +2,13 @@ import type { z } from 'zod';
 import { DeadLetterAlert } from '../../schemas/alerts.ts';
 import { Dashboard, DashboardQuery } from '../../schemas/dashboard.ts';
 import { WebhookRequestHeaders } from '../../schemas/github-headers.ts';
-import { ErrorBody, HealthBody, IngestAccepted, ReadinessBody } from '../../schemas/http.ts';
+import {
+  ErrorBody,
+  HealthBody,
+  IngestAccepted,
+  IngestSpooled,
+  ReadinessBody,
+} from '../../schemas/http.ts';
 import {
   DeadLetterHeaders,
   LogMessageHeaders,
@@ -51,6 +57,7 @@ export const CONTRACT_SCHEMAS = {
   CommitsUpdated: entry(CommitsUpdated, 'output', 'updates.ts'),
   DeadLetterAlert: entry(DeadLetterAlert, 'output', 'alerts.ts'),
   IngestAccepted: entry(IngestAccepted, 'output', 'http.ts'),
+  IngestSpooled: entry(IngestSpooled, 'output', 'http.ts'),
   ErrorBody: entry(ErrorBody, 'output', 'http.ts'),
   HealthBody: entry(HealthBody, 'output', 'http.ts'),
   ReadinessBody: entry(ReadinessBody, 'output', 'http.ts'),

@@ -73,6 +73,7 @@ export async function buildOpenApi(version: string): Promise<Json> {
     'GithubEvent',
     'GithubPushEvent',
     'IngestAccepted',
+    'IngestSpooled',
     'ErrorBody',
     'Dashboard',
     'HealthBody',
@@ -97,7 +98,8 @@ export async function buildOpenApi(version: string): Promise<Json> {
           summary: 'Append a signed GitHub delivery to the log',
           description:
             'Checks headers, size and HMAC signature of the raw body, then appends the body unchanged to ' +
-            'github.<event>.<owner>.<repo> and answers after the log stored it. Any event is accepted if it is ' +
+            'github.<event>.<owner>.<repo> and answers after the log stored it (or, while the log is unavailable, ' +
+            'after the local spool fsynced it: 202). Any event is accepted if it is ' +
             'routable; a push is described by GithubPushEvent (the fields TeamPulse reads).',
           tags: ['ingest'],
           parameters: parametersOf('WebhookRequestHeaders', 'header', ['content-type']),
@@ -107,13 +109,18 @@ export async function buildOpenApi(version: string): Promise<Json> {
               description: 'In the log (or already was)',
               ...json(schemaRef('IngestAccepted')),
             },
+            '202': {
+              description:
+                'The log was unavailable: fsynced in the local spool, appended in order once it answers',
+              ...json(schemaRef('IngestSpooled')),
+            },
             ...errorResponses(ingestErrors(), {
               400: 'Bad header or body',
               401: 'Signature missing, malformed or wrong',
               413: 'Body larger than INGEST_MAX_BODY_BYTES',
               415: 'Not application/json',
               500: 'Unexpected error',
-              503: 'The log cannot take the delivery now; GitHub redelivers',
+              503: 'The log cannot take the delivery now and the spool is full or off; GitHub redelivers',
             }),
           },
         },
