@@ -31,6 +31,8 @@ beforeAll(async () => {
         INGEST_PORT: '0',
         GITHUB_WEBHOOK_SECRET: SECRET,
         INGEST_APPEND_TIMEOUT_MS: String(APPEND_TIMEOUT_MS),
+        // The spool off: what ingest answers without it (ingest-spool.int.test.ts has it on).
+        INGEST_SPOOL_MAX_BYTES: '0',
         LOG_LEVEL: 'silent',
       },
     ),
@@ -45,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('ingest - faults', () => {
-  it('ingest - JetStream down gives 503 in bounded time; once back the same delivery is accepted once', async () => {
+  it('ingest - spool off: JetStream down gives 503 in bounded time; once back the same delivery is accepted once', async () => {
     const body = JSON.stringify(
       buildPushPayload({
         owner: 'acme',

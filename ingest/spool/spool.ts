@@ -64,6 +64,7 @@ export class Spool {
   #flushing: Promise<void> | undefined;
   #flushScheduled = false;
   #onDurable: () => void = () => undefined;
+  #refused = false;
 
   private constructor(
     dir: string,
@@ -125,6 +126,11 @@ export class Spool {
     return this.#queue.length === this.#head && this.#waiting.length === 0 && !this.#flushing;
   }
 
+  /** A put was refused at the cap and nothing has left the spool since. */
+  get isFull(): boolean {
+    return this.#refused;
+  }
+
   stats(): SpoolStats {
     return {
       records: this.#queue.length - this.#head,
@@ -142,6 +148,7 @@ export class Spool {
   put(entry: LogEntry): Promise<void> {
     const frame = encodeRecord(entry);
     if (this.#bytes + this.#pendingBytes + frame.length > this.#maxBytes) {
+      this.#refused = true;
       return Promise.reject(new SpoolFullError(this.#maxBytes));
     }
     this.#pendingBytes += frame.length;
@@ -168,6 +175,7 @@ export class Spool {
     if (this.#queue[this.#head] !== record) throw new Error('spool records leave in order');
     this.#head++;
     this.#bytes -= record.size;
+    this.#refused = false;
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue.splice(0, this.#head);
       this.#head = 0;

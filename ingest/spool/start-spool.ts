@@ -64,7 +64,7 @@ export async function startSpool(
         `spooling: ${s.records} deliveries (${s.bytes} bytes) wait in ${dir} for the log, oldest ${age.toFixed(0)} s`,
       ];
     },
-    hasRoom: () => spool.stats().bytes < cfg.INGEST_SPOOL_MAX_BYTES,
+    hasRoom: () => !spool.isFull,
     async stop() {
       await appender.stop();
       if (!temporary) return;
