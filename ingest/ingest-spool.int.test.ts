@@ -42,6 +42,7 @@ function inProcess(spoolDir: string, extra: Record<string, string> = {}): Promis
       {},
       {
         NATS_URL: nats.url,
+        NATS_CREDS: nats.auth!.creds.ingest,
         INGEST_PORT: '0',
         GITHUB_WEBHOOK_SECRET: SECRET,
         INGEST_APPEND_TIMEOUT_MS: String(APPEND_TIMEOUT_MS),
@@ -56,6 +57,7 @@ function inProcess(spoolDir: string, extra: Record<string, string> = {}): Promis
 async function child(spoolDir: string): Promise<IngestChild> {
   const c = await startIngestChild({
     NATS_URL: nats.url,
+    NATS_CREDS: nats.auth!.creds.ingest,
     GITHUB_WEBHOOK_SECRET: SECRET,
     INGEST_APPEND_TIMEOUT_MS: String(APPEND_TIMEOUT_MS),
     INGEST_SPOOL_DIR: join(dir, spoolDir),
@@ -131,7 +133,7 @@ describe('ingest - spool', () => {
         spooled.length,
       );
 
-      const log = await logDeliveries(nats.url);
+      const log = await logDeliveries(nats.url, nats.auth!.creds);
       expect(new Set(log).size).toBe(log.length);
       for (const mine of sent)
         expectOnceInOrder(
@@ -179,7 +181,7 @@ describe('ingest - spool', () => {
         'the spool to drain',
         async () => (await metric(base, 'teampulse_ingest_spool_records')) === 0,
       );
-      const log = await logDeliveries(nats.url);
+      const log = await logDeliveries(nats.url, nats.auth!.creds);
       const ids = answers.map((_, i) => `full-${i}`);
       expectOnceInOrder(log, ids.slice(0, taken));
       for (const refused of ids.slice(taken)) expect(log).not.toContain(refused);
@@ -230,7 +232,7 @@ describe('ingest - spool', () => {
     expect(await metric(second.base, 'teampulse_ingest_spool_torn_bytes_total')).toBe(
       torn.length - 10,
     );
-    let log = await logDeliveries(nats.url);
+    let log = await logDeliveries(nats.url, nats.auth!.creds);
     expectOnceInOrder(log, ids);
     expect(log).not.toContain('crash-torn');
     await second.stop();
@@ -246,7 +248,7 @@ describe('ingest - spool', () => {
     expect(
       await metric(third.base, 'teampulse_ingest_spool_forwarded_total', 'outcome="duplicate"'),
     ).toBe(30);
-    log = await logDeliveries(nats.url);
+    log = await logDeliveries(nats.url, nats.auth!.creds);
     expectOnceInOrder(log, ids);
     await third.stop();
   }, 90_000);
@@ -281,7 +283,7 @@ describe('ingest - spool', () => {
           (await metric(b.base, 'teampulse_ingest_spool_records')) ===
         0,
     );
-    const log = await logDeliveries(nats.url);
+    const log = await logDeliveries(nats.url, nats.auth!.creds);
     expectOnceInOrder(log, ['two-a']);
     expectOnceInOrder(log, ['two-b']);
     await a.stop();

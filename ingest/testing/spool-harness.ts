@@ -3,6 +3,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Streams } from '../../schemas/streams.ts';
 import { buildPushPayload } from '../../platform/github/push-payload.ts';
+import { natsAs } from '../../test/support/nats-as.ts';
+import type { RoleCreds } from '../../test/support/servers.ts';
 
 // Helpers of ingest/ingest-spool.int.test.ts: a push body, reading the log back, ingest as a child.
 
@@ -19,8 +21,8 @@ export function pushBody(lane: number, i: number): string {
 }
 
 /** Every `Nats-Msg-Id` in GITHUB, in stream order. */
-export async function logDeliveries(natsUrl: string): Promise<string[]> {
-  const nc = await connect({ servers: natsUrl });
+export async function logDeliveries(natsUrl: string, creds: RoleCreds): Promise<string[]> {
+  const nc = await connect({ servers: natsUrl, ...natsAs(creds, 'admin') });
   try {
     const jsm = await jetstreamManager(nc);
     const { state } = await jsm.streams.info(Streams.github.name);
