@@ -1,4 +1,5 @@
 import {
+  MongoBulkWriteError,
   MongoNetworkError,
   MongoNotConnectedError,
   MongoOperationTimeoutError,
@@ -91,6 +92,7 @@ function classifyOne(e: Error): Outcome | undefined {
   ) {
     return Outcome.transient;
   }
+  if (e instanceof MongoBulkWriteError && wrapsUnreachable(e)) return Outcome.transient;
   if (e instanceof MongoServerError || e instanceof MongoWriteConcernError) {
     if (typeof e.code === 'number' && MONGO_TRANSIENT_CODES.has(e.code)) return Outcome.transient;
     if (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('ResetPool'))
@@ -103,4 +105,20 @@ function classifyOne(e: Error): Outcome | undefined {
     return Outcome.transient;
   if (NATS_TRANSIENT.has(e.name)) return Outcome.transient;
   return undefined;
+}
+
+/**
+ * Whether a bulk write (`insertMany`, `bulkWrite`) failed because the server could not be
+ * reached. The driver (6.x, bulk/common.js) wraps such a failure of a whole batch in a
+ * `MongoBulkWriteError` with no write errors and no `cause`, copying the wrapped error's own
+ * fields onto it: `beforeHandshake` from a `MongoNetworkError` (reset, refused, pool
+ * cleared, timeout), `reason` from a `MongoServerSelectionError`. Taken for a plain write
+ * failure, it used to be nak'ed and, with the server down past the deliveries, dead-lettered
+ * after the batch's commits were stored.
+ */
+function wrapsUnreachable(e: MongoBulkWriteError): boolean {
+  const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+  if (writeErrors.length > 0) return false;
+  if (Object.hasOwn(e, 'beforeHandshake') || Object.hasOwn(e, 'reason')) return true;
+  return e.hasErrorLabel('ResetPool') || e.hasErrorLabel('RetryableWriteError');
 }

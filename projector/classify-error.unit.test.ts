@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoNetworkError,
+  MongoServerError,
+  MongoServerSelectionError,
+} from 'mongodb';
 import { classifyError } from './classify-error.ts';
 import { PoisonMessageError, ProjectorError, StoppingError, TransientError } from './errors.ts';
 
@@ -26,6 +31,21 @@ describe('classify error', () => {
     expect(classifyError(new Error('outer', { cause: new Error('Command timed out') }))).toBe(
       'transient',
     );
+  });
+  it('classify error - a bulk write the driver failed for an unreachable server is transient', () => {
+    // What insertMany/bulkWrite throw when the server goes mid-batch or is down: the driver
+    // wraps the network or selection error, without a cause.
+    const wrap = (err: Error) => new MongoBulkWriteError(err, {} as never);
+    expect(classifyError(wrap(new MongoNetworkError('connect ECONNREFUSED')))).toBe('transient');
+    expect(
+      classifyError(wrap(new MongoServerSelectionError('no server', { type: 'Unknown' } as never))),
+    ).toBe('transient');
+    // A real write error (not a duplicate) stays a failure.
+    const writeFailed = new MongoBulkWriteError(
+      { message: 'bad', code: 2, writeErrors: [{ code: 2, index: 0 }] } as never,
+      {} as never,
+    );
+    expect(classifyError(writeFailed)).toBe('failure');
   });
   it('classify error - anything else is a failure', () => {
     expect(classifyError(new MongoServerError({ message: 'bad doc', code: 2 }))).toBe('failure');
