@@ -62,7 +62,10 @@ export interface ProjectorContext {
 /** The checkpoint document the live projector raises. */
 export const LIVE_CHECKPOINT = 'projector';
 
-/** Connects to NATS, MongoDB and Redis (or reuses given connections) and ensures the streams. */
+/**
+ * Connects to NATS, MongoDB and Redis (or reuses given connections) and ensures the streams.
+ * `as.logger` also hears of waits for another projector's lease.
+ */
 export async function openProjectorContext(
   cfg: Config,
   shared: SharedConnections = {},
@@ -94,7 +97,10 @@ export async function openProjectorContext(
     mappings: normalizeOrgMappings(cfg.ORG_MAPPINGS),
     ttlDays: cfg.REDIS_KEY_TTL_DAYS,
   };
-  const snapshots = new SnapshotWriter(db, redis);
+  const snapshots = new SnapshotWriter(db, redis, {
+    onWait: (leases, waitedMs) =>
+      logger?.warn({ leases, waitedMs }, 'waiting for a lease another projector holds'),
+  });
   return {
     nc,
     js,

@@ -16,6 +16,9 @@ import { AdvisoryWatcher } from './dead-letter/advisory-watcher.ts';
 import { DeadLetterWriter } from './dead-letter/dead-letter-writer.ts';
 import { projectorMetrics } from './metrics.ts';
 import { ProjectorRunner, type FaultHook } from './runner.ts';
+import { SelfHeal } from './consume/self-heal.ts';
+import { Leases } from './stores/org-lease.ts';
+import { RedisEpoch } from './stores/redis-epoch.ts';
 import { SuspectMarkers } from './stores/suspect-markers.ts';
 
 /** What {@link startProjector} may be given instead of creating it. */
@@ -61,6 +64,41 @@ export async function startProjector(
     metrics.deadLetters.inc({ code }),
   );
   const consumer = await js.consumers.get(Streams.github.name, Consumers.projector);
+  const epoch = new RedisEpoch({
+    db: ctx.db,
+    redis: ctx.redis,
+    counters: ctx.batch.counters,
+    leases: new Leases(ctx.redis, {
+      // A rebuild reads the whole retention window: give the others time to wait for it.
+      waitMs: 10 * 60_000,
+      onWait: (leases, waitedMs) =>
+        logger.warn({ leases, waitedMs }, 'waiting for another projector to rebuild Redis'),
+    }),
+    ttlDays: cfg.REDIS_KEY_TTL_DAYS,
+    onRebuild: (e) => {
+      if (e.phase === 'lost') {
+        logger.error(
+          { reason: e.reason },
+          'Redis may have lost data: rebuilding its counters from commits',
+        );
+        return;
+      }
+      metrics.redisRebuilds.inc({ reason: e.reason });
+      metrics.redisRebuiltKeys.inc(e.result.keys);
+      logger.warn(
+        { reason: e.reason, ...e.result, ms: e.ms },
+        'Redis counters rebuilt from commits',
+      );
+    },
+  });
+  const heal = new SelfHeal({
+    epoch,
+    snapshots: ctx.snapshots,
+    // Longer than a live batch takes: its owner refreshes the note each time it retries.
+    pendingGraceMs: Math.max(10_000, 2 * cfg.PROJECTOR_ACK_WAIT_MS),
+    logger,
+    onDrained: (n) => metrics.pendingSnapshotsDrained.inc(n),
+  });
   const runner = new ProjectorRunner({
     consumer,
     batch: ctx.batch,
@@ -76,6 +114,7 @@ export async function startProjector(
     ackWaitMs: cfg.PROJECTOR_ACK_WAIT_MS,
     retry: ctx.retry,
     transientBudgetMs: cfg.PROJECTOR_TRANSIENT_BUDGET_MS,
+    heal,
     faults: deps.faults,
   });
   const advisories = new AdvisoryWatcher(

@@ -52,6 +52,22 @@ export function projectorMetrics(registry: Registry) {
       help: '1 while processing is paused because a dependency is down',
       registers: [registry],
     }),
+    redisRebuilds: new Counter({
+      name: 'teampulse_projector_redis_rebuilds_total',
+      help: 'Redis counter rebuilds from commits, by reason (epoch_missing: wiped; redis_restarted)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    redisRebuiltKeys: new Counter({
+      name: 'teampulse_projector_redis_rebuilt_keys_total',
+      help: 'Counter keys written by Redis rebuilds',
+      registers: [registry],
+    }),
+    pendingSnapshotsDrained: new Counter({
+      name: 'teampulse_projector_pending_snapshots_drained_total',
+      help: 'Batches whose snapshots were left due after their commits were stored, recomputed later',
+      registers: [registry],
+    }),
     deadLetters: new Counter({
       name: 'teampulse_projector_dead_letters_total',
       help: 'Events moved to the dead-letter stream, by error code',

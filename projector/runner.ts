@@ -7,6 +7,7 @@ import { processBatch, type ProcessingPath } from './batch/process-batch.ts';
 import { settlementOf, type RetryPolicy } from './batch/settlement.ts';
 import { Prefetcher } from './consume/prefetcher.ts';
 import type { TargetSource } from './consume/target-source.ts';
+import type { SelfHeal } from './consume/self-heal.ts';
 import { retryTransient } from './consume/transient-retry.ts';
 import type { DeadLetterWriter } from './dead-letter/dead-letter-writer.ts';
 import { StoppingError } from './errors.ts';
@@ -38,8 +39,15 @@ export interface RunnerOptions {
   readonly retry: RetryPolicy;
   /** How long a dependency may be down before processing pauses (readiness false). */
   readonly transientBudgetMs: number;
+  /** Repairs run before each batch and on a timer (Redis epoch, snapshots left due). */
+  readonly heal: SelfHeal;
   readonly faults?: FaultHook | undefined;
 }
+
+/** How often the self-heal checks run besides before each batch (also while idle). */
+const HEAL_EVERY_MS = 5000;
+/** While a dependency stays down, its retry is logged again at least this often. */
+const RETRY_LOG_EVERY_MS = 5000;
 
 /**
  * fetch → the shared processing path ({@link processBatch}) → ack, in batches. Each message
@@ -58,6 +66,10 @@ export class ProjectorRunner {
   #paused = false;
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #healTimer: NodeJS.Timeout | undefined;
+  #healing: Promise<void> | undefined;
+  #lastRetryLog = 0;
+  #outageStarted: number | undefined;
 
   constructor(opts: RunnerOptions) {
     this.#o = opts;
@@ -101,7 +113,22 @@ export class ProjectorRunner {
       for (const m of this.#inflight) m.working();
       for (const m of this.#prefetcher.buffered()) m.working();
     }, every);
+    this.#healTimer = setInterval(() => {
+      this.#healing ??= this.#healNow().finally(() => (this.#healing = undefined));
+    }, HEAL_EVERY_MS);
     this.#loop = this.#run();
+  }
+
+  /** The periodic self-heal; a failure is logged and tried again at the next tick. */
+  async #healNow(): Promise<void> {
+    try {
+      await this.#o.heal.periodic(await this.#o.targets.current());
+    } catch (err) {
+      this.#o.logger.warn(
+        { err: (err as Error).message, retryInMs: HEAL_EVERY_MS },
+        'self-heal check failed; trying again',
+      );
+    }
   }
 
   /**
@@ -114,6 +141,8 @@ export class ProjectorRunner {
     const leftovers = await this.#prefetcher.stop();
     await this.#loop;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#healTimer);
+    await this.#healing;
     for (const m of leftovers) m.nak();
   }
 
@@ -135,6 +164,8 @@ export class ProjectorRunner {
 
   async #process(msgs: JsMsg[]): Promise<void> {
     const target = await this.#transient(() => this.#o.targets.current());
+    // One GET while Redis holds its epoch; if it lost its data, counters are rebuilt first.
+    await this.#transient(() => this.#o.heal.beforeBatch(target));
     // Only a redelivered message can carry the mark of a process that died on it.
     const again = msgs.filter((m) => m.info.deliveryCount > 1).map((m) => m.seq);
     const marks =
@@ -214,14 +245,27 @@ export class ProjectorRunner {
       signal: this.#abort.signal,
       budgetMs: this.#o.transientBudgetMs,
       isPaused: () => this.#paused,
-      onRetry: (err, attempt) => {
+      onRetry: (err, attempt, delayMs) => {
         this.#o.metrics.retries.inc({ kind: 'transient' });
-        if (attempt === 1 || attempt % 10 === 0) {
+        const now = Date.now();
+        if (attempt === 1) this.#outageStarted ??= now;
+        if (attempt === 1 || now - this.#lastRetryLog >= RETRY_LOG_EVERY_MS) {
+          this.#lastRetryLog = now;
           this.#o.logger.warn(
-            { err: (err as Error).message, attempt },
+            {
+              err: (err as Error).message,
+              attempt,
+              retryInMs: delayMs,
+              waitedMs: now - (this.#outageStarted ?? now),
+            },
             'dependency unavailable; retrying',
           );
         }
+      },
+      onSuccessAfterRetry: () => {
+        const waitedMs = Date.now() - (this.#outageStarted ?? Date.now());
+        this.#outageStarted = undefined;
+        this.#o.logger.info({ waitedMs }, 'dependency answered again; carrying on');
       },
       onPause: () => {
         this.#paused = true;

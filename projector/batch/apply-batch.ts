@@ -17,6 +17,14 @@ export interface BatchDeps {
 
 /** Where a batch's snapshots go: recomputed now (`SnapshotWriter`) or later (`DeferredSnapshots`). */
 export interface SnapshotSink {
+  /**
+   * Called before the batch's commits are stored (again before each retry of that store):
+   * a durable note that these snapshots are due, so they are recomputed whatever fails
+   * after the commits land. `token`: what the previous call resolved.
+   */
+  due?(target: ReadModelTarget, plan: BatchPlan, token: string | undefined): Promise<string>;
+  /** The batch's snapshots are written: its note can go. */
+  done?(target: ReadModelTarget, token: string): Promise<void>;
   /** `added`: the batch's commits when every one was new (the writer may tally them without reading back). */
   write(
     target: ReadModelTarget,
@@ -48,8 +56,9 @@ export interface BatchResult {
 }
 
 /**
- * Writes a batch's projection results, in the order that makes them safe: commits, then
- * counters, then snapshots recomputed from the stored commits, then the checkpoint, then
+ * Writes a batch's projection results, in the order that makes them safe: a note that its
+ * snapshots are due (see `PendingSnapshots`), commits, then counters, then snapshots
+ * recomputed from the stored commits (and the note removed), then the checkpoint, then
  * one COMMITS_UPDATED per (org, repo). Every write is idempotent, so after a failure
  * `run()` may be called again; steps already done are skipped, so a retry after a
  * transient failure still announces the commits the first attempt inserted as new.
@@ -57,6 +66,8 @@ export interface BatchResult {
 export class BatchApplication {
   readonly plan: BatchPlan;
   #newKeys: Set<string> | undefined;
+  #dueToken: string | undefined;
+  #dueCleared = false;
   #countersDone = false;
   #snapshotsDone = false;
   #checkpointDone = false;
@@ -78,6 +89,9 @@ export class BatchApplication {
 
   async run(): Promise<BatchResult> {
     const { db } = this.deps;
+    const { snapshots } = this.sinks;
+    if (this.#newKeys === undefined && this.plan.commits.length > 0 && snapshots.due)
+      this.#dueToken = await snapshots.due(this.target, this.plan, this.#dueToken);
     const newKeys = (this.#newKeys ??= await upsertCommits(db, this.target, this.plan.commits));
     if (!this.#countersDone) {
       await this.deps.counters.apply(this.plan.counters);
@@ -86,12 +100,12 @@ export class BatchApplication {
     if (!this.#snapshotsDone) {
       // All new: the writer may add them to the tallies it keeps instead of reading back.
       const allNew = newKeys.size === this.plan.commits.length;
-      await this.sinks.snapshots.write(
-        this.target,
-        this.plan,
-        allNew ? this.plan.commits : undefined,
-      );
+      await snapshots.write(this.target, this.plan, allNew ? this.plan.commits : undefined);
       this.#snapshotsDone = true;
+    }
+    if (this.#dueToken !== undefined && !this.#dueCleared) {
+      await snapshots.done?.(this.target, this.#dueToken);
+      this.#dueCleared = true;
     }
     if (!this.#checkpointDone && this.events.length > 0) {
       const last = Math.max(...this.events.map((e) => e.streamSeq));

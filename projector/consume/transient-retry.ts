@@ -6,7 +6,10 @@ export interface TransientRetryOptions {
   readonly signal: AbortSignal;
   /** After this long failing, `onPause` is called (readiness false, fetching stops). */
   readonly budgetMs: number;
-  readonly onRetry: (err: unknown, attempt: number) => void;
+  /** Told before each wait: the error, the attempt that failed, and the wait before the next. */
+  readonly onRetry: (err: unknown, attempt: number, delayMs: number) => void;
+  /** Told when a call succeeded after at least one retry. */
+  readonly onSuccessAfterRetry?: () => void;
   readonly onPause: () => void;
   readonly onResume: () => void;
   /** Whether processing is paused now (shared by every retry loop of one runner). */
@@ -14,7 +17,8 @@ export interface TransientRetryOptions {
 }
 
 const FIRST_DELAY_MS = 100;
-const MAX_DELAY_MS = 5000;
+// 2 s: once a dependency is back, processing carries on within about 2 s.
+const MAX_DELAY_MS = 2000;
 
 /**
  * Runs `fn` until it succeeds, waiting with capped exponential backoff while it fails with
@@ -30,14 +34,15 @@ export async function retryTransient<T>(
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await fn();
+      if (attempt > 1) opts.onSuccessAfterRetry?.();
       if (opts.isPaused()) opts.onResume();
       return result;
     } catch (err) {
       if (classifyError(err) !== 'transient') throw err;
       if (opts.signal.aborted) throw new StoppingError();
-      opts.onRetry(err, attempt);
-      if (!opts.isPaused() && Date.now() - started >= opts.budgetMs) opts.onPause();
       const delay = Math.min(FIRST_DELAY_MS * 2 ** (attempt - 1), MAX_DELAY_MS);
+      opts.onRetry(err, attempt, delay);
+      if (!opts.isPaused() && Date.now() - started >= opts.budgetMs) opts.onPause();
       await abortableSleep(delay, opts.signal);
     }
   }

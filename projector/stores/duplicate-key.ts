@@ -1,4 +1,4 @@
-import { MongoBulkWriteError } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 
 /** MongoDB's duplicate-key error code. */
 export const DUPLICATE_KEY = 11000;
@@ -22,4 +22,9 @@ export function duplicateIndexes(err: unknown): Set<number> {
 export function upsertedDespiteDuplicates(err: unknown): Set<number> {
   duplicateIndexes(err);
   return new Set(Object.keys((err as MongoBulkWriteError).result.upsertedIds).map(Number));
+}
+
+/** Whether a single write failed on a unique index (the document is there already). */
+export function duplicateKeyError(err: unknown): boolean {
+  return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 }

@@ -53,9 +53,14 @@ export interface LeaseOptions {
   readonly ttlMs: number;
   /** How long to wait for a lease before giving up with a transient error. */
   readonly waitMs: number;
+  /** Told while a lease is awaited: after 1 s, then every 5 s (so every wait is logged). */
+  readonly onWait?: ((keys: readonly string[], waitedMs: number) => void) | undefined;
 }
 
-const DEFAULTS: LeaseOptions = { ttlMs: 30_000, waitMs: 60_000 };
+// 10 s: a lease whose holder died (SIGKILL) blocks the others at most this long.
+const DEFAULTS: LeaseOptions = { ttlMs: 10_000, waitMs: 60_000 };
+const FIRST_WAIT_REPORT_MS = 1000;
+const WAIT_REPORT_EVERY_MS = 5000;
 
 /**
  * Short exclusive leases on a set of Redis keys (one script call to take all, one to
@@ -117,10 +122,16 @@ export class Leases {
 
   async #acquire(keys: string[]): Promise<string> {
     const token = randomUUID();
-    const deadline = Date.now() + this.#opts.waitMs;
+    const started = Date.now();
+    const deadline = started + this.#opts.waitMs;
+    let reportAt = started + FIRST_WAIT_REPORT_MS;
     for (let attempt = 0; ; attempt++) {
       const ok = await this.#redis[ACQUIRE_CMD](keys.length, ...keys, token, this.#opts.ttlMs);
       if (ok === 1) return token;
+      if (Date.now() >= reportAt) {
+        this.#opts.onWait?.(keys, Date.now() - started);
+        reportAt = Date.now() + WAIT_REPORT_EVERY_MS;
+      }
       if (Date.now() >= deadline)
         throw new TransientError(
           `lease on ${keys.join(', ')} not free after ${this.#opts.waitMs} ms`,

@@ -8,7 +8,9 @@ import { planBatch } from '../projections/batch-plan.ts';
 import { projectInMemory } from '../projections/in-memory-read-models.ts';
 import type { ProjectorEvent } from '../projections/push-received.ts';
 import { pushReceived } from '../testing/events.ts';
+import { BatchApplication, noUpdates, type SnapshotSink } from '../batch/apply-batch.ts';
 import { upsertCommits } from './commit-store.ts';
+import { CounterStore } from './counter-store.ts';
 import { readStoredModels } from './read-stored-models.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 
@@ -104,5 +106,49 @@ describe('snapshot writer', () => {
     const expected = projectInMemory(events).snapshots;
     expect(await storedSnapshots(3)).toEqual(expected);
     expect(await storedSnapshots(4)).toEqual(expected);
+  });
+
+  it('snapshot writer - a wiped generation key (Redis flushed) invalidates kept tallies', async () => {
+    const writer = new SnapshotWriter(mongo.db, redis);
+    const first = push(12, ['alice']);
+    const elsewhere = push(12, ['bob']);
+    const next = push(12, ['carol']);
+    await apply(writer, 5, [first]); // keeps its tally, generation set
+    // Commits another process stored (and will recompute), then Redis lost everything.
+    await upsertCommits(
+      mongo.db,
+      targetFor(5),
+      planBatch([elsewhere], { mappings: {}, namespace: '', ttlDays: 30 }).commits,
+    );
+    await redis.flushall();
+    await apply(writer, 5, [next]); // no generation to match: reads the commits again
+    expect(await storedSnapshots(5)).toEqual(projectInMemory([first, elsewhere, next]).snapshots);
+  });
+
+  it('snapshot writer - a batch that stored its commits and failed after leaves a note that a drain recomputes', async () => {
+    const writer = new SnapshotWriter(mongo.db, redis);
+    const target = targetFor(6);
+    const failing: SnapshotSink = {
+      due: (t, plan, token) => writer.due(t, plan, token),
+      done: (t, token) => writer.done(t, token),
+      write: () => Promise.reject(new Error('snapshot write failed')),
+    };
+    const deps = { db: mongo.db, counters: new CounterStore(redis), mappings: {}, ttlDays: 30 };
+    const sinks = { snapshots: failing, updates: noUpdates, checkpoint: 'test' };
+    const lost = push(20, ['alice', 'bob']);
+    await expect(new BatchApplication(deps, sinks, target, [lost]).run()).rejects.toThrow(
+      'snapshot write failed',
+    );
+    // Dead-lettered, say: nobody recomputes these snapshots, but the note is there.
+    expect(await storedSnapshots(6)).toEqual([]);
+    expect(await writer.drainPending(target, 60_000)).toBe(0); // too young: its owner may be at work
+    expect(await writer.drainPending(target, 0)).toBe(1);
+    expect(await storedSnapshots(6)).toEqual(projectInMemory([lost]).snapshots);
+    expect(await writer.drainPending(target, 0)).toBe(0); // and it is gone
+    // A batch that went through leaves none.
+    await new BatchApplication(deps, { ...sinks, snapshots: writer }, target, [
+      push(21, ['carol']),
+    ]).run();
+    expect(await writer.drainPending(target, 0)).toBe(0);
   });
 });

@@ -5,7 +5,9 @@ import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
 import { addDays, dayEnd, dayStart } from '../projections/day.ts';
 import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
+import type { BatchPlan } from '../projections/batch-plan.ts';
 import { Leases, type LeaseOptions } from './org-lease.ts';
+import { PendingSnapshots } from './pending-snapshots.ts';
 import { insertSnapshots, tallyCommits, upsertSnapshots } from './snapshot-store.ts';
 
 /** Snapshots per insert while writing a rebuild's snapshots. */
@@ -50,6 +52,7 @@ export interface SnapshotWriterOptions extends Partial<LeaseOptions> {
  */
 export class SnapshotWriter {
   readonly #leases: Leases;
+  readonly #pending: PendingSnapshots;
   readonly #cache = new Map<string, CachedOrg>();
   readonly #useCache: boolean;
 
@@ -59,7 +62,32 @@ export class SnapshotWriter {
     opts: SnapshotWriterOptions = {},
   ) {
     this.#leases = new Leases(redis, opts);
+    this.#pending = new PendingSnapshots(db);
     this.#useCache = opts.cache ?? true;
+  }
+
+  /** Notes, before a batch stores its commits, that its snapshots are due (see {@link PendingSnapshots}). */
+  due(target: ReadModelTarget, plan: BatchPlan, token: string | undefined): Promise<string> {
+    return this.#pending.mark(target, plan, token);
+  }
+
+  /** The batch's snapshots are written. */
+  done(target: ReadModelTarget, token: string): Promise<void> {
+    return this.#pending.clear(target, token);
+  }
+
+  /**
+   * Recomputes the snapshots of every note older than `graceMs` (a batch whose commits
+   * were stored and whose snapshots were never written: dead-lettered, or its process
+   * gave up), from the stored commits, then removes the note. Resolves how many.
+   */
+  async drainPending(target: ReadModelTarget, graceMs: number): Promise<number> {
+    const stale = await this.#pending.stale(target, graceMs);
+    for (const pending of stale) {
+      await this.write(target, pending.keys);
+      await this.#pending.clearIfUnchanged(target, pending);
+    }
+    return stale.length;
   }
 
   /**
@@ -118,6 +146,8 @@ export class SnapshotWriter {
         this.#useCache &&
         batchCommits &&
         cached &&
+        // A missing generation (Redis wiped or restarted empty) proves nothing: read again.
+        gens[i] != null &&
         cached.gen === gens[i] &&
         cached.from <= from &&
         cached.to >= to
