@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
-import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
+import {
+  startLocalStack,
+  freePort,
+  type StartLocalStackOptions,
+} from '../platform/local-stack/mod.ts';
 import { credsPaths } from '../platform/nats-auth/mod.ts';
 import { startIngest } from '../ingest/mod.ts';
 import { startProjector } from '../projector/mod.ts';
@@ -18,6 +22,17 @@ async function portOrFree(wanted: number): Promise<number> {
     s.once('error', () => void freePort().then(res));
     s.listen(wanted, '127.0.0.1', () => s.close(() => res(wanted)));
   });
+}
+
+/**
+ * The servers `teampulse up` starts: every one keeps its data in `dataDir` between runs,
+ * Redis too (AOF, fsynced every second).
+ */
+export function upStackOptions(
+  dataDir: string,
+  ports: StartLocalStackOptions['ports'] = {},
+): StartLocalStackOptions {
+  return { dataDir, ports, redis: { appendOnly: true } };
 }
 
 /**
@@ -40,14 +55,13 @@ export function registerUpCommand(program: Command): void {
       mkdirSync(dataDir, { recursive: true });
       const stack = external
         ? undefined
-        : await startLocalStack({
-            dataDir,
-            ports: {
+        : await startLocalStack(
+            upStackOptions(dataDir, {
               nats: await portOrFree(4222),
               redis: await portOrFree(6379),
               mongo: await portOrFree(27017),
-            },
-          });
+            }),
+          );
       const stackVars = stack
         ? { NATS_URL: stack.natsUrl, MONGO_URL: stack.mongoUrl, REDIS_URL: stack.redisUrl }
         : {};
