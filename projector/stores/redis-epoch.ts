@@ -136,11 +136,12 @@ function rebuildReason(
 }
 
 /**
- * Outside the target's `org:*` keys, so a replay's copy of them does not carry it; per
- * database, so deployments (or test files) sharing one Redis do not overwrite each other's.
+ * Among the target's `org:*` keys, so dropping a target drops it too (`~` is in no org id,
+ * and the key matches no counter pattern); per database, so deployments (or test files)
+ * sharing one Redis do not overwrite each other's.
  */
 function epochKey(db: Db, target: ReadModelTarget): string {
-  return `${target.redisNamespace}teampulse:redis-epoch:${db.databaseName}`;
+  return `${target.redisNamespace}org:~redis-epoch:${db.databaseName}`;
 }
 
 function lockKey(target: ReadModelTarget): string {
