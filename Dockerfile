@@ -29,6 +29,8 @@ COPY cli ./cli
 # The NATS auth volume is mounted here; a new named volume takes this directory's owner,
 # so the one-shot `nats-auth` service (running as node) can write into it.
 RUN mkdir /auth && chown node:node /auth
+# Ingest's spool volume (deliveries fsynced while the log is away) is mounted here, same reason.
+RUN mkdir /spool && chown node:node /spool
 USER node
 ENTRYPOINT ["node_modules/.bin/tsx"]
 CMD ["ingest/main.ts"]

@@ -71,7 +71,12 @@ describe('compose config', () => {
       expect.objectContaining({ source: 'nats-auth', target: '/auth', read_only: true }),
     ]);
     expect(project.services.cli?.profiles).toEqual(['cli']);
+    expect(project.services.ingest?.volumes).toEqual([
+      expect.objectContaining({ source: 'nats-auth', target: '/auth', read_only: true }),
+      expect.objectContaining({ source: 'ingest-spool', target: '/spool' }),
+    ]);
     expect(Object.keys(project.volumes).sort()).toEqual([
+      'ingest-spool',
       'mongo-data',
       'nats-auth',
       'nats-data',

@@ -96,6 +96,10 @@ describe('compose', () => {
       for (const dep of ['nats', 'mongo', 'redis'])
         expect(s.depends_on?.[dep]?.condition, `${name} → ${dep}`).toBe('service_healthy');
     }
+    // Ingest's spool outlives the container: a volume the node user can write (see Dockerfile).
+    expect(svc('ingest').environment?.INGEST_SPOOL_DIR).toBe('/spool/ingest');
+    expect(svc('ingest').volumes).toContain('ingest-spool:/spool');
+    expect(compose.volumes).toHaveProperty('ingest-spool');
     expect(svc('cli').profiles).toEqual(['cli']); // `run` only, never started by `up`
     expect(svc('cli').entrypoint).toEqual(['node_modules/.bin/tsx', 'bin/teampulse.js']);
   });

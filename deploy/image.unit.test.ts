@@ -99,6 +99,7 @@ describe('image', () => {
     // A new named volume takes the owner of the image's directory: nats-auth (as node) writes it.
     const runs = dockerfile.filter((i) => i.keyword === 'RUN').map((i) => i.args);
     expect(runs).toContain('mkdir /auth && chown node:node /auth');
+    expect(runs).toContain('mkdir /spool && chown node:node /spool');
     const env = dockerfile
       .filter((i) => i.keyword === 'ENV')
       .map((i) => i.args)

@@ -58,6 +58,10 @@ describe('spool', () => {
     // A drained segment is deleted.
     expect(await segments()).toEqual([]);
     await again.close();
+    // Closed, the lock is gone: a late put must not write into a directory another may own.
+    await expect(again.put(entry(1))).rejects.toThrow(
+      'could not write the spool: the spool is closed',
+    );
   });
 
   it('spool - segments rotate at their size and each goes once forwarded', async () => {

@@ -65,6 +65,7 @@ export class Spool {
   #flushScheduled = false;
   #onDurable: () => void = () => undefined;
   #refused = false;
+  #closed = false;
 
   private constructor(
     dir: string,
@@ -146,6 +147,8 @@ export class Spool {
 
   /** Writes the delivery and resolves once it is fsynced. Throws {@link SpoolFullError} at the cap. */
   put(entry: LogEntry): Promise<void> {
+    // A request that outlived the stop: the lock is released, another process may own the dir.
+    if (this.#closed) return Promise.reject(new SpoolWriteError(new Error('the spool is closed')));
     const frame = encodeRecord(entry);
     if (this.#bytes + this.#pendingBytes + frame.length > this.#maxBytes) {
       this.#refused = true;
@@ -193,6 +196,7 @@ export class Spool {
 
   /** Finishes the write under way, closes the files and releases the lock. */
   async close(): Promise<void> {
+    this.#closed = true;
     while (this.#flushing || this.#waiting.length > 0) await (this.#flushing ?? this.#flush());
     const segments = new Set(this.#queue.slice(this.#head).map((r) => r.segment));
     if (this.#tail) segments.add(this.#tail);
