@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { Streams } from '../schemas/streams.ts';
-import { orgRoom } from '../schemas/read-models.ts';
+import { orgRoom } from '../schemas/rooms.ts';
 import { updatesSubject } from '../schemas/subject.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';

@@ -19,6 +19,11 @@ export const IngestErrors = {
     new HttpError(400, 'malformed_json', `body is not valid JSON: ${detail}`),
   notAnObject: () => new HttpError(400, 'malformed_json', 'body must be a JSON object'),
   unroutable: (detail: string) => new HttpError(400, 'unroutable_event', detail),
+  /** The log refuses the delivery for its content (see `LogEntryRejectedError`); redelivery cannot help. The message starts with the field. */
+  invalidDelivery: (message: string, cause: unknown) =>
+    new HttpError(400, 'invalid_delivery', `the event log cannot store this delivery: ${message}`, {
+      cause,
+    }),
   unavailable: (cause: unknown) =>
     new HttpError(
       503,

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import type { Logger } from '../platform/logger.ts';
 import type { IngestAccepted, IngestSpooled } from '../schemas/http.ts';
+import { LogEntryRejectedError } from '../platform/log/errors.ts';
 import { readBody } from '../platform/http/body.ts';
 import { Reply } from '../platform/http/reply.ts';
 import { HttpError } from '../platform/http/http-error.ts';
@@ -57,6 +58,8 @@ export function webhookRoute(deps: WebhookRouteDeps) {
         try {
           result = await deps.appender.append(entry);
         } catch (err) {
+          if (err instanceof LogEntryRejectedError)
+            throw IngestErrors.invalidDelivery(err.message, err);
           throw IngestErrors.unavailable(err);
         }
         if (result.spooled) {

@@ -33,3 +33,11 @@ export const WebhookRequestHeaders = WebhookHeaders.extend({
   'user-agent': z.string().optional(),
 }).describe('Headers of a GitHub webhook delivery');
 export type WebhookRequestHeaders = z.infer<typeof WebhookRequestHeaders>;
+
+/**
+ * Characters a header value copied onto a log message must not hold: control characters
+ * other than HTAB (RFC 9110). NATS refuses CR/LF outright; the rest would be stored and
+ * handed to every reader.
+ */
+// eslint-disable-next-line no-control-regex
+export const HEADER_CONTROL_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/u;

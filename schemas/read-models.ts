@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { encodeToken } from './subject.ts';
 
 /** MongoDB collection names. */
 export const Collections = {
@@ -57,9 +56,4 @@ export function devDayKey(orgId: string, devId: string, day: string, namespace =
  */
 export function orgDaySeenKey(orgId: string, day: string, namespace = ''): string {
   return `${namespace}org:${orgId}:commits:${day}:seen`;
-}
-
-/** Room name of an org on the gateway. */
-export function orgRoom(orgId: string): string {
-  return `org:${encodeToken(orgId)}`;
 }

@@ -1,10 +1,19 @@
 /**
- * Subject mapping of the log: `github.<event>.<owner>.<repo>`.
+ * Every subject TeamPulse builds or parses, in one place:
+ * - the log: `github.<event>.<owner>.<repo>`;
+ * - updates: `teampulse.updates.<orgId>.<repoId>`;
+ * - dead letters: `dlq.<log subject>`.
  *
  * NATS tokens cannot hold `.`, `*`, `>` or whitespace, so those (and `%`, the escape
  * character itself, and control characters) are percent-encoded. Because `%` is always
  * encoded, the mapping is reversible and two different names never share a token.
  */
+
+/**
+ * Longest log subject ingest publishes. NATS closes a connection whose protocol line
+ * exceeds max_control_line (4 KiB by default); the subject is most of that line.
+ */
+export const MAX_SUBJECT_BYTES = 2048;
 
 /** Token used where an event has no repository (org- or app-level events). `~` never occurs in a GitHub login or repository name. */
 export const NO_REPO_TOKEN = '~';
@@ -56,9 +65,57 @@ export function parseGithubSubject(subject: string): {
   };
 }
 
+const UPDATES_PREFIX = 'teampulse.updates.';
+const DLQ_PREFIX = 'dlq.';
+
 /** Subject of a COMMITS_UPDATED message for one repository. */
 export function updatesSubject(orgId: string, repoId: string): string {
-  return `teampulse.updates.${encodeToken(orgId)}.${encodeToken(repoId)}`;
+  return `${UPDATES_PREFIX}${encodeToken(orgId)}.${encodeToken(repoId)}`;
+}
+
+/** The tokens of an updates subject, as sent, and the ids they encode. */
+export interface UpdatesSubjectParts {
+  orgToken: string;
+  repoToken: string;
+  orgId: string;
+  repoId: string;
+}
+
+/** Parses an updates subject; a RangeError when it is not one or a token is malformed. */
+export function parseUpdatesSubject(subject: string): UpdatesSubjectParts {
+  const parts = subject.startsWith(UPDATES_PREFIX)
+    ? subject.slice(UPDATES_PREFIX.length).split('.')
+    : [];
+  const [orgToken, repoToken] = parts;
+  if (parts.length !== 2 || !orgToken || !repoToken)
+    throw new RangeError(`not an updates subject: ${subject}`);
+  try {
+    return { orgToken, repoToken, orgId: decodeToken(orgToken), repoId: decodeToken(repoToken) };
+  } catch (err) {
+    throw new RangeError(`updates subject ${subject} has a malformed token`, { cause: err });
+  }
+}
+
+/** Subject filter of every update of one org, by its subject token (as in its room name). */
+export function updatesOrgFilter(orgToken: string): string {
+  return `${UPDATES_PREFIX}${orgToken}.>`;
+}
+
+/** Subject a log message is dead-lettered under. */
+export function dlqSubject(logSubject: string): string {
+  return DLQ_PREFIX + logSubject;
+}
+
+/** The log subject of a dead letter's subject; a RangeError when it is not one. */
+export function parseDlqSubject(subject: string): string {
+  if (!subject.startsWith(DLQ_PREFIX))
+    throw new RangeError(`not a dead-letter subject: ${subject}`);
+  return subject.slice(DLQ_PREFIX.length);
+}
+
+/** Filter of every log subject of one event, whatever its owner and repo (the projector's `github.push.>`). */
+export function githubEventFilter(event: string): string {
+  return `github.${encodeToken(event)}.>`;
 }
 
 /** Subject filter of every log event of one org (or one repo of it). */

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { orgRoom, orgTokenOfRoom, roomOfOrgToken } from './rooms.ts';
 import {
   decodeToken,
+  dlqSubject,
   encodeToken,
+  githubEventFilter,
   githubSubject,
+  parseDlqSubject,
   parseGithubSubject,
+  parseUpdatesSubject,
+  updatesOrgFilter,
   updatesSubject,
 } from './subject.ts';
 
@@ -62,6 +68,49 @@ describe('subject', () => {
 
   it('subject - updates subjects encode org and repo ids', () => {
     expect(updatesSubject('acme.inc', '42')).toBe('teampulse.updates.acme%2Einc.42');
+  });
+
+  it('subject - updates subjects parse back to their tokens and ids', () => {
+    expect(parseUpdatesSubject(updatesSubject('acme.inc', 'r 1'))).toEqual({
+      orgToken: 'acme%2Einc',
+      repoToken: 'r%201',
+      orgId: 'acme.inc',
+      repoId: 'r 1',
+    });
+    expect(updatesOrgFilter('acme%2Einc')).toBe('teampulse.updates.acme%2Einc.>');
+  });
+
+  it('subject - what is not an updates subject, or has a malformed token, is a RangeError', () => {
+    for (const bad of [
+      'github.push.acme.42',
+      'teampulse.updates.acme',
+      'teampulse.updates.acme.42.x',
+      'teampulse.updates..42',
+      'teampulse.updates.acme%ZZ.42',
+    ]) {
+      expect(() => parseUpdatesSubject(bad), bad).toThrow(RangeError);
+    }
+  });
+
+  it('subject - dead-letter subjects wrap the log subject and parse back', () => {
+    const log = githubSubject('push', 'acme', 'socket.io');
+    expect(dlqSubject(log)).toBe('dlq.github.push.acme.socket%2Eio');
+    expect(parseDlqSubject(dlqSubject(log))).toBe(log);
+    expect(() => parseDlqSubject(log)).toThrow(/not a dead-letter subject/);
+  });
+
+  it('subject - the projector filter takes every owner and repo of one event', () => {
+    expect(githubEventFilter('push')).toBe('github.push.>');
+  });
+
+  it('rooms - an org room carries the org subject token and parses back to it', () => {
+    expect(orgRoom('acme')).toBe('org:acme');
+    expect(orgRoom('socket.io')).toBe('org:socket%2Eio');
+    const token = parseUpdatesSubject(updatesSubject('socket.io', '1')).orgToken;
+    expect(roomOfOrgToken(token)).toBe(orgRoom('socket.io'));
+    expect(orgTokenOfRoom(orgRoom('socket.io'))).toBe(token);
+    expect(() => orgTokenOfRoom('repo:x')).toThrow(RangeError);
+    expect(() => orgTokenOfRoom('org:')).toThrow(RangeError);
   });
 
   it('subject - rejects what is not a log subject, and empty tokens', () => {

@@ -1,5 +1,6 @@
 import { CommitsUpdated } from '../../schemas/updates.ts';
-import { decodeToken } from '../../schemas/subject.ts';
+import { roomOfOrgToken } from '../../schemas/rooms.ts';
+import { parseUpdatesSubject, type UpdatesSubjectParts } from '../../schemas/subject.ts';
 import { TeamPulseError } from '../../platform/errors.ts';
 import { updateFrame } from '../ws/frames.ts';
 
@@ -19,19 +20,17 @@ export class InvalidUpdateError extends TeamPulseError {
   }
 }
 
-const PREFIX = 'teampulse.updates.';
-
 /**
  * Turns a stream message into a frame. The room comes from the subject (the same subject
  * token resume filters on), and the body must name that same org, so an update can never
  * reach another org's room.
  */
 export function decodeUpdate(subject: string, seq: number, body: Uint8Array): DecodedUpdate {
-  if (!subject.startsWith(PREFIX))
-    throw new InvalidUpdateError(seq, `unexpected subject ${subject}`);
-  const [orgToken, repoToken, extra] = subject.slice(PREFIX.length).split('.');
-  if (orgToken === undefined || repoToken === undefined || extra !== undefined) {
-    throw new InvalidUpdateError(seq, `unexpected subject ${subject}`);
+  let parts: UpdatesSubjectParts;
+  try {
+    parts = parseUpdatesSubject(subject);
+  } catch (err) {
+    throw new InvalidUpdateError(seq, (err as Error).message, { cause: err });
   }
   let json: unknown;
   try {
@@ -42,20 +41,12 @@ export function decodeUpdate(subject: string, seq: number, body: Uint8Array): De
   const parsed = CommitsUpdated.safeParse(json);
   if (!parsed.success)
     throw new InvalidUpdateError(seq, 'body is not a COMMITS_UPDATED', { cause: parsed.error });
-  let org: string;
-  try {
-    org = decodeToken(orgToken);
-  } catch (err) {
-    throw new InvalidUpdateError(seq, `subject ${subject} has a malformed org token`, {
-      cause: err,
-    });
-  }
-  if (parsed.data.orgId !== org) {
+  if (parsed.data.orgId !== parts.orgId) {
     throw new InvalidUpdateError(
       seq,
       `body names org ${parsed.data.orgId} but the subject ${subject}`,
     );
   }
-  const room = `org:${orgToken}`;
+  const room = roomOfOrgToken(parts.orgToken);
   return { seq, room, frame: Buffer.from(updateFrame(room, seq, parsed.data), 'utf8') };
 }

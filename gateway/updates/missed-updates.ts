@@ -1,5 +1,6 @@
 import { JetStreamError, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { Streams } from '../../schemas/streams.ts';
+import { updatesOrgFilter } from '../../schemas/subject.ts';
 import { TeamPulseError } from '../../platform/errors.ts';
 import type { StreamBounds } from './stream-bounds.ts';
 
@@ -53,7 +54,7 @@ export async function* missedUpdates(
 ): AsyncGenerator<StoredUpdate> {
   const pageSize = query.pageSize ?? 256;
   const cursors: Cursor[] = [...new Set(query.orgTokens)].map((org) => ({
-    filter: `teampulse.updates.${org}.>`,
+    filter: updatesOrgFilter(org),
     pos: query.since + 1,
     buf: [],
     done: query.since >= query.upTo,

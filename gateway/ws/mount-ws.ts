@@ -4,7 +4,7 @@ import uWS, {
   type TemplatedApp,
   type us_socket_context_t,
 } from 'uWebSockets.js';
-import { orgRoom } from '../../schemas/read-models.ts';
+import { orgRoom } from '../../schemas/rooms.ts';
 import { CloseCodes } from '../../schemas/ws-frames.ts';
 import { Reply } from '../../platform/http/reply.ts';
 import { tokenFromRequest } from '../auth/token-from-request.ts';

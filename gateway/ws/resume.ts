@@ -1,6 +1,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { ResyncReason } from '../../schemas/ws-control-frames.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { orgTokenOfRoom } from '../../schemas/rooms.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { Semaphore } from '../semaphore.ts';
 import { decodeUpdate, InvalidUpdateError } from '../updates/decode-update.ts';
@@ -50,7 +51,7 @@ export async function resume(
       if (since > upTo && since > (await ctx.bounds.fresh()).lastSeq)
         resync = ResyncReason.unknownSeq;
     } else {
-      const orgTokens = [...state.rooms].map((room) => room.slice('org:'.length));
+      const orgTokens = [...state.rooms].map((room) => orgTokenOfRoom(room));
       let count = 0;
       for await (const stored of missedUpdates(ctx.jsm, ctx.bounds, { orgTokens, since, upTo })) {
         if (state.phase !== Phase.catchingUp) return;

@@ -1,8 +1,10 @@
-import { headers, type NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
-import { BODY_BUCKET, LogHeaders } from '../../schemas/streams.ts';
-import { githubSubject } from '../../schemas/subject.ts';
+import { BODY_BUCKET } from '../../schemas/streams.ts';
+import { githubSubject, MAX_SUBJECT_BYTES } from '../../schemas/subject.ts';
+import { classifyAppendError, LogEntryRejectedError } from './errors.ts';
+import { headerBytes, setBodyRef, writeLogHeaders } from './headers.ts';
 
 /** One verified GitHub delivery, ready to be appended to the log. */
 export interface LogEntry {
@@ -27,6 +29,8 @@ export interface AppendResult {
 
 /** Room left under max_payload for headers and protocol overhead. */
 const HEADER_ROOM = 8 * 1024;
+/** Beyond the headers' own size: the body reference headers, added once the body is external. */
+const BODY_REF_ROOM = 512;
 
 /**
  * Appends verified deliveries to the `GITHUB` stream: subject by event/owner/repo, the
@@ -47,26 +51,36 @@ export class LogAppender {
     this.#timeoutMs = opts.timeoutMs;
   }
 
+  /**
+   * Appends one delivery. Throws {@link LogEntryRejectedError} (naming the field) when the
+   * log refuses the message for its content; any other error means the log is unavailable.
+   */
   async append(entry: LogEntry): Promise<AppendResult> {
-    const subject = githubSubject(entry.event, entry.owner, entry.repo);
-    const h = headers();
-    for (const [k, v] of Object.entries(entry.githubHeaders)) h.set(k, v);
-    const time = entry.receivedAt.toISOString();
-    h.set(LogHeaders.receivedAt, time);
-    h.set(LogHeaders.ceSpecVersion, '1.0');
-    h.set(LogHeaders.ceId, entry.deliveryId);
-    h.set(LogHeaders.ceType, `com.github.${entry.event}`);
-    h.set(LogHeaders.ceSource, ceSource(entry.owner, entry.repo));
-    h.set(LogHeaders.ceTime, time);
-    h.set(LogHeaders.ceDataContentType, 'application/json');
+    try {
+      return await this.#append(entry);
+    } catch (err) {
+      throw classifyAppendError(err);
+    }
+  }
 
+  async #append(entry: LogEntry): Promise<AppendResult> {
+    const subject = githubSubject(entry.event, entry.owner, entry.repo);
+    // A control line above the server's max_control_line would close the connection for everyone.
+    const subjectBytes = Buffer.byteLength(subject);
+    if (subjectBytes > MAX_SUBJECT_BYTES) {
+      throw new LogEntryRejectedError(
+        'subject',
+        `is ${subjectBytes} bytes from the owner and repository names, above ${MAX_SUBJECT_BYTES}`,
+      );
+    }
+    const h = writeLogHeaders(entry);
+    const room = Math.max(HEADER_ROOM, headerBytes(h) + BODY_REF_ROOM);
     let data = entry.body;
-    const external = entry.body.byteLength + HEADER_ROOM > this.#nc.info!.max_payload;
+    const external = entry.body.byteLength + room > this.#nc.info!.max_payload;
     if (external) {
       const store = await this.#objectStore();
       await store.putBlob({ name: entry.deliveryId }, entry.body, { timeout: this.#timeoutMs });
-      h.set(LogHeaders.bodyRef, entry.deliveryId);
-      h.set(LogHeaders.bodySize, String(entry.body.byteLength));
+      setBodyRef(h, { ref: entry.deliveryId, size: entry.body.byteLength });
       data = new Uint8Array(0);
     }
     const ack = await this.#batched(() =>
@@ -109,10 +123,4 @@ export class LogAppender {
 /** Opens (creating if needed) the bucket that holds bodies above max_payload. */
 export function openBodyStore(js: JetStreamClient): Promise<ObjectStore> {
   return new Objm(js).create(BODY_BUCKET, { storage: StorageType.File });
-}
-
-function ceSource(owner: string | undefined, repo: string | undefined): string {
-  if (owner && repo) return `https://github.com/${owner}/${repo}`;
-  if (owner) return `https://github.com/${owner}`;
-  return 'https://github.com';
 }

@@ -1,7 +1,7 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
 import type { ObjectStore } from '@nats-io/obj';
-import { LogHeaders } from '../../schemas/streams.ts';
 import { TeamPulseError } from '../errors.ts';
+import { readLogHeaders } from './headers.ts';
 
 /** A log message whose body is in the object store but missing there. */
 export class MissingBodyError extends TeamPulseError {
@@ -19,8 +19,8 @@ export async function logBody(
   msg: { headers?: MsgHdrs | undefined; data: Uint8Array },
   objects: () => Promise<ObjectStore>,
 ): Promise<Uint8Array> {
-  const ref = msg.headers?.get(LogHeaders.bodyRef);
-  if (!ref) return msg.data;
+  const ref = readLogHeaders(msg.headers, 0).body?.ref;
+  if (ref === undefined) return msg.data;
   const body = await (await objects()).getBlob(ref);
   if (!body) throw new MissingBodyError(ref);
   return body;

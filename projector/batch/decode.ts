@@ -1,8 +1,8 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
 import type { ObjectStore } from '@nats-io/obj';
+import { readLogHeaders } from '../../platform/log/headers.ts';
 import { logBody } from '../../platform/log/read.ts';
 import { PushEvent } from '../../schemas/push-event.ts';
-import { GithubHeaders, LogHeaders } from '../../schemas/streams.ts';
 import { PoisonMessageError } from '../errors.ts';
 import type { PushReceived } from '../projections/push-received.ts';
 
@@ -16,13 +16,9 @@ export interface LogMessage {
 
 const MAX_ERROR_CHARS = 2000;
 
-/** The GitHub delivery GUID of a log message (its `Nats-Msg-Id` when the GitHub header is missing). */
+/** The GitHub delivery GUID of a log message (see `readLogHeaders` for the fallbacks). */
 export function deliveryIdOf(msg: Pick<LogMessage, 'headers' | 'seq'>): string {
-  return (
-    msg.headers?.get(GithubHeaders['x-github-delivery']) ||
-    msg.headers?.get(LogHeaders.msgId) ||
-    `seq-${msg.seq}`
-  );
+  return readLogHeaders(msg.headers, msg.seq).deliveryId;
 }
 
 /**

@@ -9,9 +9,10 @@ import {
 import { nanos } from '@nats-io/nats-core';
 import type { Config } from '../../platform/config.ts';
 import { Consumers, Streams } from '../../schemas/streams.ts';
+import { githubEventFilter } from '../../schemas/subject.ts';
 
 /** The log subjects the projector consumes. */
-export const PUSH_FILTER = 'github.push.>';
+export const PUSH_FILTER = githubEventFilter('push');
 
 /**
  * The projector's durable pull consumer. No server-side `backoff`: with one, the server

@@ -1,8 +1,10 @@
-import { headers as newHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '../../platform/logger.ts';
+import { oneLine, writeDeadLetterHeaders } from '../../platform/log/headers.ts';
 import type { DeadLetterAlert } from '../../schemas/alerts.ts';
-import { DlqHeaders, LogHeaders, Streams, Subjects } from '../../schemas/streams.ts';
+import { Streams, Subjects } from '../../schemas/streams.ts';
+import { dlqSubject } from '../../schemas/subject.ts';
 import { deliveryIdOf, type LogMessage } from '../batch/decode.ts';
 
 /** Why a message is dead-lettered. */
@@ -14,8 +16,6 @@ export interface DeadLetterReason {
 
 /** What `teampulse.alerts.dlq` carries: the contract's type (`schemas/alerts.ts`). */
 export type { DeadLetterAlert } from '../../schemas/alerts.ts';
-
-const MAX_HEADER_CHARS = 1000;
 
 /**
  * Copies a log message to `dlq.<original subject>` with the original headers (so a body
@@ -33,18 +33,19 @@ export class DeadLetterWriter {
   ) {}
 
   async write(msg: LogMessage, reason: DeadLetterReason): Promise<number> {
-    const h = copyHeaders(msg.headers);
     const deliveryId = deliveryIdOf(msg);
     const error = oneLine(reason.error);
     const failedAt = new Date().toISOString();
-    h.set(DlqHeaders.originalSubject, msg.subject);
-    h.set(DlqHeaders.streamSeq, String(msg.seq));
-    h.set(DlqHeaders.deliveryId, deliveryId);
-    h.set(DlqHeaders.error, error);
-    h.set(DlqHeaders.errorCode, reason.code);
-    h.set(DlqHeaders.attempts, String(reason.attempts));
-    h.set(DlqHeaders.failedAt, failedAt);
-    const ack = await this.js.publish(`dlq.${msg.subject}`, msg.data, {
+    const h = writeDeadLetterHeaders(msg.headers, {
+      originalSubject: msg.subject,
+      streamSeq: msg.seq,
+      deliveryId,
+      errorCode: reason.code,
+      error,
+      attempts: reason.attempts,
+      failedAt,
+    });
+    const ack = await this.js.publish(dlqSubject(msg.subject), msg.data, {
       headers: h,
       msgID: `${Streams.github.name}-${msg.seq}`,
     });
@@ -66,20 +67,4 @@ export class DeadLetterWriter {
     }
     return ack.seq;
   }
-}
-
-// Nats-Msg-Id would make the DLQ drop the copy as a duplicate of the delivery id.
-function copyHeaders(from: MsgHdrs | undefined): MsgHdrs {
-  const h = newHeaders();
-  if (!from) return h;
-  for (const key of from.keys()) {
-    if (key === LogHeaders.msgId) continue;
-    for (const value of from.values(key)) h.append(key, value);
-  }
-  return h;
-}
-
-/** Header values cannot hold line breaks; long errors are cut. */
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').slice(0, MAX_HEADER_CHARS);
 }

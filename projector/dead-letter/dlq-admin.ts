@@ -1,6 +1,7 @@
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { DlqHeaders, Streams } from '../../schemas/streams.ts';
+import { readDeadLetterHeaders } from '../../platform/log/headers.ts';
+import { Streams } from '../../schemas/streams.ts';
 import type { LogMessage } from '../batch/decode.ts';
 
 /** A message in the dead-letter stream, with its dead-letter headers read out. */
@@ -21,20 +22,12 @@ export interface DeadLetter {
 }
 
 function toDeadLetter(dlqSeq: number, headers: MsgHdrs | undefined, data: Uint8Array): DeadLetter {
-  const get = (k: string) => headers?.get(k) ?? '';
-  const originalSubject = get(DlqHeaders.originalSubject);
-  const streamSeq = Number(get(DlqHeaders.streamSeq));
+  const dl = readDeadLetterHeaders(headers);
   return {
     dlqSeq,
-    originalSubject,
-    streamSeq,
-    deliveryId: get(DlqHeaders.deliveryId),
-    errorCode: get(DlqHeaders.errorCode),
-    error: get(DlqHeaders.error),
-    attempts: Number(get(DlqHeaders.attempts)),
-    failedAt: get(DlqHeaders.failedAt),
+    ...dl,
     size: data.byteLength,
-    original: { subject: originalSubject, seq: streamSeq, headers, data },
+    original: { subject: dl.originalSubject, seq: dl.streamSeq, headers, data },
   };
 }
 
