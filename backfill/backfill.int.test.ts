@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogAppender } from '../platform/log/append.ts';
 import { projectorHarness, type Harness } from '../projector/testing/mod.ts';
-import { devDayKey } from '../schemas/read-models.ts';
+import { devDayKey } from '../schemas/redis-keys.ts';
 import { Streams } from '../schemas/streams.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import { parseAuthorMap } from './author-map.ts';

@@ -6,7 +6,7 @@ import { loadConfig } from '../platform/config.ts';
 import { readLogHeaders } from '../platform/log/headers.ts';
 import { Streams } from '../schemas/streams.ts';
 import { githubSubject, parseGithubSubject } from '../schemas/subject.ts';
-import { buildPushPayload } from '../cli/push-payload.ts';
+import { buildPushPayload } from '../platform/github/push-payload.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import { postWebhook, signBody } from '../test/support/sign.ts';
 import { startIngest, type IngestHandle } from './main.ts';

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { Collections } from '../schemas/read-models.ts';
+import { redisNamespace } from '../schemas/redis-keys.ts';
 
 /**
  * Where a set of read models lives. Version 0 is the plain names of the brief
@@ -22,7 +23,7 @@ export function targetFor(version: number): ReadModelTarget {
     commits: Collections.commits + suffix,
     snapshots: Collections.metricsSnapshots + suffix,
     checkpoints: Collections.checkpoints + suffix,
-    redisNamespace: version === 0 ? '' : `v${version}:`,
+    redisNamespace: redisNamespace(version),
   };
 }
 

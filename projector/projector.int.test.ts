@@ -10,6 +10,7 @@ import { projectorConsumerConfig } from './consume/consumer-setup.ts';
 import { projectInMemory } from './projections/in-memory-read-models.ts';
 import { projectorHarness, waitFor, type Harness } from './testing/harness.ts';
 import { pushReceived, seedPush, shuffled } from './testing/events.ts';
+import { withoutNamespace } from '../schemas/redis-keys.ts';
 
 let servers: TestServers;
 let h: Harness;
@@ -150,7 +151,10 @@ describe('projector', () => {
       const models = await h.models(target);
       // Counter keys of a rebuild carry the target's namespace.
       const counters = Object.fromEntries(
-        Object.entries(models.counters).map(([k, v]) => [k.slice(target.redisNamespace.length), v]),
+        Object.entries(models.counters).map(([k, v]) => [
+          withoutNamespace(k, target.redisNamespace),
+          v,
+        ]),
       );
       expect({ ...models, counters }).toEqual(expected);
     }

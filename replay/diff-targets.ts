@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db, Document } from 'mongodb';
 import { counterKeyPages } from '../projector/mod.ts';
+import { inNamespace } from '../schemas/redis-keys.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
 import {
   diffSorted,
@@ -60,9 +61,9 @@ async function diffCounters(
   const diff = emptyDiff();
   // Rebuilt side: added and changed.
   await scanCounters(redis, rebuilt, async (keys) => {
-    const names = keys.map((k) => current.redisNamespace + k);
+    const names = keys.map((k) => inNamespace(k, current.redisNamespace));
     const [mine, theirs] = await Promise.all([
-      redis.mget(keys.map((k) => rebuilt.redisNamespace + k)),
+      redis.mget(keys.map((k) => inNamespace(k, rebuilt.redisNamespace))),
       redis.mget(names),
     ]);
     keys.forEach((key, i) => {
@@ -80,8 +81,8 @@ async function diffCounters(
   });
   // Current side: removed.
   await scanCounters(redis, current, async (keys) => {
-    const mine = await redis.mget(keys.map((k) => rebuilt.redisNamespace + k));
-    const theirs = await redis.mget(keys.map((k) => current.redisNamespace + k));
+    const mine = await redis.mget(keys.map((k) => inNamespace(k, rebuilt.redisNamespace)));
+    const theirs = await redis.mget(keys.map((k) => inNamespace(k, current.redisNamespace)));
     keys.forEach((key, i) => {
       if ((mine[i] ?? null) === null)
         tally(diff, { kind: 'removed', key, current: Number(theirs[i]) });

@@ -1,13 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
+import { versionKeyPattern } from '../schemas/redis-keys.ts';
 
 /** Keys deleted per UNLINK: bounds one command's size. */
 const UNLINK_CHUNK = 500;
 
-/** The Redis pattern of every key of a target: the counters and their seen sets. */
+/** The Redis pattern of every key of a target: the counters, their seen sets, the snapshot generations. */
 export function targetKeyPattern(target: ReadModelTarget): string {
-  return `${target.redisNamespace}org:*`;
+  return versionKeyPattern(target.redisNamespace);
 }
 
 /**

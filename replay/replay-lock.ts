@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { REPLAY_LOCK_KEY as KEY } from '../schemas/redis-keys.ts';
 import { ReplayError, ReplayErrorCode } from './errors.ts';
 
-const KEY = 'teampulse:replay:lock';
 const LEASE_MS = 30_000;
 
 // Renews or releases only a lease this holder still owns.

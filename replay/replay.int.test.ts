@@ -8,6 +8,7 @@ import type { ReplayContext } from './replay-context.ts';
 import { runReplay } from './run-replay.ts';
 import { corpus, withoutNamespace } from './testing/corpus.ts';
 import { replayHarness, type ReplayHarness } from './testing/replay-harness.ts';
+import { withoutNamespace as keyWithoutNamespace } from '../schemas/redis-keys.ts';
 
 let r: ReplayHarness;
 let h: Harness;
@@ -99,7 +100,7 @@ describe('replay', () => {
     expect(d.counters).toMatchObject({ added: 0, removed: 0, changed: 1 });
     expect(d.counters.examples[0]).toMatchObject({
       kind: 'changed',
-      key: key!.slice(target.redisNamespace.length),
+      key: keyWithoutNamespace(key!, target.redisNamespace),
       fields: [expect.objectContaining({ current: 77 })],
     });
     // The snapshots were recomputed from the same (altered) commits live: no difference there.

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db, Document } from 'mongodb';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
+import { inNamespace, withoutNamespace } from '../schemas/redis-keys.ts';
 import { targetKeyPattern } from './drop-target.ts';
 
 /** The read models a replay can rebuild (or copy): one per store. */
@@ -71,7 +72,7 @@ async function copyKeys(redis: Redis, from: ReadModelTarget, to: ReadModelTarget
       const dump = results[2 * i]?.[1] as Buffer | null | undefined;
       const pttl = Number(results[2 * i + 1]?.[1] ?? -1);
       if (!dump) return; // expired between SCAN and DUMP
-      const name = to.redisNamespace + key.slice(from.redisNamespace.length);
+      const name = inNamespace(withoutNamespace(key, from.redisNamespace), to.redisNamespace);
       write.restore(name, pttl > 0 ? pttl : 0, dump, 'REPLACE');
       copied++;
     });

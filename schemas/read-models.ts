@@ -43,17 +43,3 @@ export const MetricSnapshot = z.object({
   payload: z.object({ byAuthor: z.array(AuthorCount) }).loose(),
 });
 export type MetricSnapshot = z.infer<typeof MetricSnapshot>;
-
-/** Redis key of a developer's commit count on a UTC day (`YYYY-MM-DD`). */
-export function devDayKey(orgId: string, devId: string, day: string, namespace = ''): string {
-  return `${namespace}org:${orgId}:dev:${devId}:commits:${day}`;
-}
-
-/**
- * Redis key of the set of `repoId:sha` already counted on an org's day, by any developer.
- * One set per org-day, not per developer: a commit seen under two identities (a login live,
- * `email:…` from a backfill) is counted once, for the first, as the `commits` document is.
- */
-export function orgDaySeenKey(orgId: string, day: string, namespace = ''): string {
-  return `${namespace}org:${orgId}:commits:${day}:seen`;
-}

@@ -1,4 +1,5 @@
 import type { Dashboard } from '../../schemas/dashboard.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
 import { daysOf, type DayRange } from './day-range.ts';
 
 /** The answer's types are the contract's (`schemas/dashboard.ts`). */
@@ -29,7 +30,7 @@ export class DashboardBuilder {
   add(row: CommitRow): void {
     const t = row.timestamp.getTime();
     if (t < this.range.start.getTime() || t >= this.range.end.getTime()) return;
-    const day = row.timestamp.toISOString().slice(0, 10);
+    const day = utcDay(row.timestamp);
     const files = Number.isFinite(row.filesCount) ? row.filesCount : 0;
     this.#commits++;
     this.#files += files;

@@ -1,6 +1,5 @@
+import { dayEnd, daysBetween, dayStart, eachDay, isUtcDay } from '../../schemas/utc-day.ts';
 import { BadQueryError } from '../errors.ts';
-
-const DAY_MS = 86_400_000;
 
 /** An inclusive range of UTC days and the instants that bound it. */
 export interface DayRange {
@@ -20,46 +19,34 @@ export function parseDayRange(
   to: string | undefined,
   maxDays: number,
 ): DayRange {
-  const start = parseDay('from', from);
-  const toStart = parseDay('to', to);
-  if (start.getTime() > toStart.getTime()) {
+  const first = parseDay('from', from);
+  const last = parseDay('to', to);
+  if (first > last) {
     throw new BadQueryError('bad_range', `from (${from}) is after to (${to})`);
   }
-  const days = (toStart.getTime() - start.getTime()) / DAY_MS + 1;
+  const days = daysBetween(first, last) + 1;
   if (days > maxDays) {
     throw new BadQueryError(
       'range_too_long',
       `the range covers ${days} days; at most ${maxDays} are allowed`,
     );
   }
-  return {
-    from: from as string,
-    to: to as string,
-    start,
-    end: new Date(toStart.getTime() + DAY_MS),
-    days,
-  };
+  return { from: first, to: last, start: dayStart(first), end: dayEnd(last), days };
 }
 
-function parseDay(name: string, value: string | undefined): Date {
+function parseDay(name: string, value: string | undefined): string {
   if (value === undefined || value === '')
     throw new BadQueryError('bad_date', `${name} is required (YYYY-MM-DD)`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     throw new BadQueryError('bad_date', `${name} must be a date as YYYY-MM-DD`);
   }
-  const date = new Date(`${value}T00:00:00.000Z`);
-  // Date rolls 2025-02-30 over to March; a real day prints back as itself.
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+  if (!isUtcDay(value)) {
     throw new BadQueryError('bad_date', `${name} is not a calendar day: ${value}`);
   }
-  return date;
+  return value;
 }
 
 /** Every day of a range, in order. */
 export function daysOf(range: DayRange): string[] {
-  const out: string[] = [];
-  for (let t = range.start.getTime(); t < range.end.getTime(); t += DAY_MS) {
-    out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
+  return eachDay(range.from, range.to);
 }

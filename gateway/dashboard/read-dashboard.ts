@@ -1,10 +1,10 @@
 import type { Db } from 'mongodb';
 import { MetricNames } from '../../schemas/read-models.ts';
+import { DAY_MS } from '../../schemas/utc-day.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { DashboardBuilder, type CommitRow, type Dashboard } from './dashboard-builder.ts';
 import type { DayRange } from './day-range.ts';
 
-const DAY_MS = 86_400_000;
 /** Activity windows are a week long; this bounds the index range scanned for the one ending on `to`. */
 const MAX_ACTIVITY_WINDOW_DAYS = 31;
 

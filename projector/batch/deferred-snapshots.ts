@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc } from '../../schemas/read-models.ts';
 import type { BatchPlan } from '../projections/batch-plan.ts';
-import { utcDay } from '../projections/day.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
 import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
 import type { SnapshotSink } from './apply-batch.ts';
 

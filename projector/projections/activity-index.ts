@@ -1,6 +1,6 @@
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
 import { MetricNames } from '../../schemas/read-models.ts';
-import { addDays, dayEnd, dayStart, utcDay } from './day.ts';
+import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 
 /** Length of the trailing window of the activity index, in UTC days (the end day included). */
 export const ACTIVITY_WINDOW_DAYS = 7;

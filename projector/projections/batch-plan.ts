@@ -3,7 +3,7 @@ import type { Lineage } from '../../schemas/updates.ts';
 import { commitKey } from './commit-doc.ts';
 import { commitsProjection } from './commits-projection.ts';
 import { counterItemsOf, type CounterItem } from './dev-day-counters.ts';
-import { utcDay } from './day.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
 import type { OrgMappings } from './identity.ts';
 import { fold } from './projection.ts';
 import type { ProjectorEvent } from './push-received.ts';

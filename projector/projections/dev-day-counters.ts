@@ -1,7 +1,7 @@
 import type { CommitDoc } from '../../schemas/read-models.ts';
-import { devDayKey, orgDaySeenKey } from '../../schemas/read-models.ts';
+import { devDayKey, orgDaySeenKey } from '../../schemas/redis-keys.ts';
 import { commitKey } from './commit-doc.ts';
-import { dayEnd, utcDay } from './day.ts';
+import { dayEnd, utcDay } from '../../schemas/utc-day.ts';
 
 /** One counter update: add `member` to `seenKey`, and count it under `key` if it was new. */
 export interface CounterItem {

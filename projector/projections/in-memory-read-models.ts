@@ -2,7 +2,7 @@ import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
 import { activitySnapshot, windowEndsOf } from './activity-index.ts';
 import { commitKey } from './commit-doc.ts';
 import { commitsProjection } from './commits-projection.ts';
-import { utcDay } from './day.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
 import { countersOf } from './dev-day-counters.ts';
 import type { OrgMappings } from './identity.ts';
 import { fold } from './projection.ts';

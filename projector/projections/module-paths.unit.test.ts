@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { moduleOf, modulePaths } from './module-paths.ts';
-import { addDays, dayRuns, utcDay } from './day.ts';
+import { addDays, dayRuns, utcDay } from '../../schemas/utc-day.ts';
 
 describe('module paths', () => {
   it('module paths - first path segment, "." for a file at the root', () => {

@@ -1,6 +1,6 @@
 import type { AuthorCount, CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
 import { MetricNames } from '../../schemas/read-models.ts';
-import { dayEnd, dayStart } from './day.ts';
+import { dayEnd, dayStart } from '../../schemas/utc-day.ts';
 
 function countByAuthor(commits: Iterable<Pick<CommitDoc, 'authorGithubId'>>): Map<string, number> {
   const counts = new Map<string, number>();

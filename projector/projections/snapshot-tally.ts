@@ -7,7 +7,7 @@ import {
   type OrgDay,
 } from './activity-index.ts';
 import type { BatchPlan } from './batch-plan.ts';
-import { utcDay } from './day.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
 import { recentCommitsOfCounts } from './recent-commits.ts';
 
 /** The commit fields a tally reads. */

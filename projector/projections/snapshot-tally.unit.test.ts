@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommitDoc } from '../../schemas/read-models.ts';
-import { utcDay } from './day.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
 import { readModelsOf, sortSnapshots } from './in-memory-read-models.ts';
 import { SnapshotTally } from './snapshot-tally.ts';
 

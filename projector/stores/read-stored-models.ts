@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
+import { inNamespace } from '../../schemas/redis-keys.ts';
 import { counterKeyPages } from './counter-keys.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
@@ -27,7 +28,7 @@ export async function readStoredModels(
     .toArray();
   const keys: string[] = [];
   for await (const page of counterKeyPages(redis, target)) {
-    for (const key of page) keys.push(target.redisNamespace + key);
+    for (const key of page) keys.push(inNamespace(key, target.redisNamespace));
   }
   keys.sort();
   const values = keys.length ? await redis.mget(keys) : [];

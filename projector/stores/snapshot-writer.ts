@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
-import { addDays, dayEnd, dayStart } from '../projections/day.ts';
+import { snapshotGenKey, snapshotLeaseKey } from '../../schemas/redis-keys.ts';
+import { addDays, dayEnd, daysBetween, dayStart } from '../../schemas/utc-day.ts';
 import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
 import type { BatchPlan } from '../projections/batch-plan.ts';
 import { Leases, type LeaseOptions } from './org-lease.ts';
@@ -221,10 +222,6 @@ export class SnapshotWriter {
   }
 }
 
-function daysBetween(from: string, to: string): number {
-  return (dayStart(to).getTime() - dayStart(from).getTime()) / 86_400_000;
-}
-
 function keysOfOrg(keys: SnapshotKeys, orgId: string): SnapshotKeys {
   return {
     repos: keys.repos.filter((r) => r.orgId === orgId),
@@ -232,14 +229,12 @@ function keysOfOrg(keys: SnapshotKeys, orgId: string): SnapshotKeys {
   };
 }
 
-/** Short-lived (30 s), so outside the target's `org:*` keys that a replay copies. */
 function leaseKeys(target: ReadModelTarget, orgs: readonly string[]): string[] {
-  return orgs.map((orgId) => `${target.redisNamespace}lease:snapshots:${orgId}`);
+  return orgs.map((orgId) => snapshotLeaseKey(target.redisNamespace, orgId));
 }
 
-/** Among the target's `org:*` keys, so dropping a target drops it too. */
 function genKey(target: ReadModelTarget, orgId: string): string {
-  return `${target.redisNamespace}org:${orgId}:snapshots:gen`;
+  return snapshotGenKey(target.redisNamespace, orgId);
 }
 
 function cacheKey(target: ReadModelTarget, orgId: string): string {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
+import { suspectMarkKey } from '../../schemas/redis-keys.ts';
 
-const PREFIX = 'teampulse:projector:inflight:';
 const TTL_S = 7 * 24 * 3600;
 
 /** How a message was being processed when the mark was set. */
@@ -27,7 +27,7 @@ export class SuspectMarkers {
   async marks(streamSeqs: readonly number[]): Promise<Map<number, Mark>> {
     const out = new Map<number, Mark>();
     if (streamSeqs.length === 0) return out;
-    const values = await this.redis.mget(streamSeqs.map((s) => PREFIX + s));
+    const values = await this.redis.mget(streamSeqs.map(suspectMarkKey));
     streamSeqs.forEach((seq, i) => {
       const v = values[i];
       if (v === Mark.batch || v === Mark.alone) out.set(seq, v);
@@ -38,12 +38,12 @@ export class SuspectMarkers {
   async mark(streamSeqs: readonly number[], mark: Mark): Promise<void> {
     if (streamSeqs.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const seq of streamSeqs) pipeline.set(PREFIX + seq, mark, 'EX', TTL_S);
+    for (const seq of streamSeqs) pipeline.set(suspectMarkKey(seq), mark, 'EX', TTL_S);
     await pipeline.exec();
   }
 
   async clear(streamSeqs: readonly number[]): Promise<void> {
     if (streamSeqs.length === 0) return;
-    await this.redis.del(...streamSeqs.map((s) => PREFIX + s));
+    await this.redis.del(...streamSeqs.map(suspectMarkKey));
   }
 }

@@ -2,6 +2,7 @@
 import { fakeSha, type FakePush } from '../../platform/github/push-payload.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { ReadModels } from '../../projector/testing/mod.ts';
+import { withoutNamespace as keyWithoutNamespace } from '../../schemas/redis-keys.ts';
 
 /**
  * `n` pushes over 3 orgs, 5 repos, 6 developers (one without a GitHub username) and 10
@@ -41,7 +42,10 @@ export function corpus(n: number, tag: string): FakePush[] {
 /** Read models of a rebuilt target with its Redis namespace taken off, to compare with version 0's. */
 export function withoutNamespace(models: ReadModels, target: ReadModelTarget): ReadModels {
   const counters = Object.fromEntries(
-    Object.entries(models.counters).map(([k, v]) => [k.slice(target.redisNamespace.length), v]),
+    Object.entries(models.counters).map(([k, v]) => [
+      keyWithoutNamespace(k, target.redisNamespace),
+      v,
+    ]),
   );
   return { ...models, counters };
 }
