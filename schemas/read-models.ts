@@ -11,7 +11,6 @@ export const Collections = {
 export const MetricNames = {
   recentCommits: 'recent_commits',
   activityIndex: 'activity_index',
-  moduleChurn: 'module_churn',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 
@@ -32,14 +31,54 @@ export type CommitDoc = z.infer<typeof CommitDoc>;
 export const AuthorCount = z.object({ devId: z.string(), count: z.number().int() });
 export type AuthorCount = z.infer<typeof AuthorCount>;
 
-/** `metrics_snapshots`: per (orgId, repoId, metricName, day). `byAuthor` is an array because dev ids can hold dots. */
-export const MetricSnapshot = z.object({
+/** `recent_commits` payload: the day's commits per developer, sorted by devId. */
+export const RecentCommitsPayload = z.object({ byAuthor: z.array(AuthorCount) });
+export type RecentCommitsPayload = z.infer<typeof RecentCommitsPayload>;
+
+/** One developer's line of an `activity_index` snapshot. */
+export const DeveloperActivity = z.object({
+  devId: z.string(),
+  /** Distinct commits in the window, over all the org's repositories. */
+  commits: z.number().int().nonnegative(),
+  /** UTC days of the window with at least one commit. */
+  activeDays: z.number().int().nonnegative(),
+  /** Distinct `<repoId>/<module>` pairs changed in the window. */
+  modules: z.number().int().nonnegative(),
+  /** 0..100: the mean of three shares (see `activityIndex`). */
+  index: z.number().int().min(0).max(100),
+});
+export type DeveloperActivity = z.infer<typeof DeveloperActivity>;
+
+/** `activity_index` payload: per developer over the trailing window, sorted by devId. */
+export const ActivityIndexPayload = z.object({
+  byAuthor: z.array(AuthorCount),
+  developers: z.array(DeveloperActivity),
+  windowDays: z.number().int().positive(),
+});
+export type ActivityIndexPayload = z.infer<typeof ActivityIndexPayload>;
+
+const SnapshotBase = {
   orgId: z.string(),
   repoId: z.string(),
-  metricName: z.string(),
   metricValue: z.number(),
   timeframeStart: z.date(),
   timeframeEnd: z.date(),
-  payload: z.object({ byAuthor: z.array(AuthorCount) }).loose(),
-});
+};
+
+/**
+ * `metrics_snapshots`: per (orgId, repoId, metricName, day), the payload's schema chosen
+ * by `metricName`. `byAuthor` is an array because dev ids can hold dots.
+ */
+export const MetricSnapshot = z.discriminatedUnion('metricName', [
+  z.object({
+    ...SnapshotBase,
+    metricName: z.literal(MetricNames.recentCommits),
+    payload: RecentCommitsPayload,
+  }),
+  z.object({
+    ...SnapshotBase,
+    metricName: z.literal(MetricNames.activityIndex),
+    payload: ActivityIndexPayload,
+  }),
+]);
 export type MetricSnapshot = z.infer<typeof MetricSnapshot>;

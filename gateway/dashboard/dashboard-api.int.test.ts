@@ -177,4 +177,22 @@ describe('dashboard api', () => {
     expect(d.developers.map((x) => x.devId)).toEqual(['carol']);
     await switchTarget(h.db, 0);
   });
+
+  it('dashboard api - an activity snapshot that does not match its schema is a 500, not a guess', async () => {
+    await h.db.collection(Collections.metricsSnapshots).insertOne({
+      orgId: 'broken',
+      repoId: '*',
+      metricName: MetricNames.activityIndex,
+      metricValue: 1,
+      timeframeStart: new Date('2025-11-13T00:00:00Z'),
+      timeframeEnd: new Date('2025-11-20T00:00:00Z'),
+      payload: {
+        developers: [{ devId: 'alice', commits: 1, activeDays: 1, modules: 1, index: 'high' }],
+      },
+    });
+    await sleep(1100); // the target cache may still hold the version the test before switched to
+    const res = await get(url('broken', '2025-11-17', '2025-11-19'), await h.token(['broken']));
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  });
 });

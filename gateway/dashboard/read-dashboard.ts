@@ -1,5 +1,7 @@
 import type { Db } from 'mongodb';
-import { MetricNames } from '../../schemas/read-models.ts';
+import { z } from 'zod';
+import { ActivityIndexPayload, MetricNames } from '../../schemas/read-models.ts';
+import { TeamPulseError } from '../../platform/errors.ts';
 import { DAY_MS } from '../../schemas/utc-day.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { DashboardBuilder, type CommitRow, type Dashboard } from './dashboard-builder.ts';
@@ -42,8 +44,17 @@ export function commitsQuery(orgId: string, range: DayRange) {
   } as const;
 }
 
-interface ActivityDoc {
-  payload?: { developers?: unknown };
+/** The part of an `activity_index` snapshot the dashboard reads. */
+const ActivityDoc = z.object({ payload: ActivityIndexPayload.pick({ developers: true }) });
+
+/** A stored snapshot that does not match its schema: a bug or a foreign writer, answered 500. */
+export class InvalidSnapshotError extends TeamPulseError {
+  override name = 'InvalidSnapshotError';
+  constructor(orgId: string, cause: unknown) {
+    super('snapshot_invalid', `the activity_index snapshot of ${orgId} does not match its schema`, {
+      cause,
+    });
+  }
 }
 
 async function readActivityIndex(
@@ -53,7 +64,7 @@ async function readActivityIndex(
   range: DayRange,
 ): Promise<Map<string, number>> {
   const toStart = range.end.getTime() - DAY_MS;
-  const doc = await db.collection<ActivityDoc>(target.snapshots).findOne(
+  const doc = await db.collection(target.snapshots).findOne(
     {
       orgId,
       metricName: MetricNames.activityIndex,
@@ -66,11 +77,9 @@ async function readActivityIndex(
     { projection: { _id: 0, 'payload.developers': 1 } },
   );
   const index = new Map<string, number>();
-  const developers = doc?.payload?.developers;
-  if (!Array.isArray(developers)) return index;
-  for (const line of developers as unknown[]) {
-    const { devId, index: value } = (line ?? {}) as { devId?: unknown; index?: unknown };
-    if (typeof devId === 'string' && typeof value === 'number') index.set(devId, value);
-  }
+  if (!doc) return index;
+  const parsed = ActivityDoc.safeParse(doc);
+  if (!parsed.success) throw new InvalidSnapshotError(orgId, parsed.error);
+  for (const line of parsed.data.payload.developers) index.set(line.devId, line.index);
   return index;
 }

@@ -1,6 +1,8 @@
-import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
+import type { CommitDoc, DeveloperActivity, MetricSnapshot } from '../../schemas/read-models.ts';
 import { MetricNames } from '../../schemas/read-models.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
+
+export type { DeveloperActivity };
 
 /** Length of the trailing window of the activity index, in UTC days (the end day included). */
 export const ACTIVITY_WINDOW_DAYS = 7;
@@ -13,19 +15,6 @@ export type ActivityCommit = Pick<
   CommitDoc,
   'repoId' | 'sha' | 'authorGithubId' | 'timestamp' | 'modulePaths'
 >;
-
-/** One developer's line of an activity snapshot. */
-export interface DeveloperActivity {
-  devId: string;
-  /** Distinct commits in the window, over all the org's repositories. */
-  commits: number;
-  /** UTC days of the window with at least one commit (1..7). */
-  activeDays: number;
-  /** Distinct `<repoId>/<module>` pairs changed in the window. */
-  modules: number;
-  /** 0..100, see {@link activityIndex}. */
-  index: number;
-}
 
 /**
  * The index: the mean of three shares, scaled to 0..100 and rounded to an integer:
