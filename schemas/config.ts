@@ -10,9 +10,6 @@ const list = z.string().transform((s) =>
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegInt = z.coerce.number().int().nonnegative();
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 /** JSON object in an env var, e.g. `{"octo/hello":"s3cret"}`. */
 const jsonRecord = z.string().transform((s, ctx) => {
   try {
@@ -116,9 +113,6 @@ export const EnvSchema = z
     GATEWAY_MAX_CONCURRENT_RESUMES: positiveInt.default(32),
     /** Largest client → server WebSocket message; clients only send small control messages. */
     GATEWAY_MAX_CLIENT_MESSAGE_BYTES: positiveInt.default(4096),
-
-    TEAMPULSE_DATA_DIR: z.string().default('.data'),
-    TEAMPULSE_DEV: bool.default(false),
   })
   .superRefine((env, ctx) => {
     const pairs = [
