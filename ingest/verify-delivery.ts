@@ -46,7 +46,7 @@ export async function verifyDelivery(
     );
   }
   const repo = routed.data.repository;
-  const owner = repo?.owner.login ?? repo?.owner.name ?? routed.data.organization?.login;
+  const owner = repo?.owner?.login ?? repo?.owner?.name ?? routed.data.organization?.login;
   const fullName = repo ? (repo.full_name ?? `${owner ?? ''}/${repo.name}`) : undefined;
 
   // A repository's own secrets replace the global ones for it.

@@ -8,7 +8,10 @@ export const RepositoryRef = z.object({
   id: z.number().int(),
   name: z.string().min(1),
   full_name: z.string().min(1).optional(),
-  owner: z.object({ login: z.string().min(1).optional(), name: z.string().min(1).optional() }),
+  // GitHub's types allow a null owner; such an event routes by `organization` or not at all.
+  owner: z
+    .object({ login: z.string().min(1).optional(), name: z.string().min(1).optional() })
+    .nullable(),
 });
 export type RepositoryRef = z.infer<typeof RepositoryRef>;
 
@@ -33,7 +36,8 @@ export const PushCommit = z.object({
   author: z
     .object({
       name: z.string().optional(),
-      email: z.string().optional(),
+      // null in GitHub's types for a commit without an email.
+      email: z.string().nullish(),
       username: z.string().min(1).optional(),
     })
     .loose(),

@@ -9,11 +9,11 @@ export type OrgMappings = Readonly<Record<string, string>>;
  * Older payloads carry the owner as `name` only, so that is the fallback.
  */
 export function orgIdOf(repository: RepositoryRef, mappings: OrgMappings = {}): string {
-  const login = repository.owner.login ?? repository.owner.name;
+  const login = repository.owner?.login ?? repository.owner?.name;
   if (login === undefined) {
     throw new ProjectorError(
       ProjectorErrorCode.identity,
-      'repository.owner has neither login nor name',
+      'repository.owner is null or has neither login nor name',
     );
   }
   const owner = login.toLowerCase();

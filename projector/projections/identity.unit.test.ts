@@ -21,6 +21,8 @@ describe('identity', () => {
   });
   it('identity - an owner with neither login nor name is an identity error', () => {
     expect(() => orgIdOf({ id: 1, name: 'x', owner: {} })).toThrow(ProjectorError);
+    // GitHub's types allow a null owner.
+    expect(() => orgIdOf({ id: 1, name: 'x', owner: null })).toThrow(/owner is null/);
   });
   it('identity - repoId is the numeric id as a string', () => {
     expect(repoIdOf(repo('a', 123456))).toBe('123456');
@@ -29,5 +31,6 @@ describe('identity', () => {
     expect(devIdOf({ username: 'Alice', email: 'a@x.io' })).toBe('Alice');
     expect(devIdOf({ email: 'Bob.Smith@Example.COM' })).toBe('email:bob.smith@example.com');
     expect(() => devIdOf({ name: 'nobody' })).toThrow(/neither username nor email/);
+    expect(() => devIdOf({ name: 'nobody', email: null })).toThrow(/neither username nor email/);
   });
 });
