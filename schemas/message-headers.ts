@@ -34,8 +34,10 @@ export const LogMessageHeaders = StoredGithubHeaders.extend({
     .describe('com.github.<event>'),
   [LogHeaders.ceSource]: z
     .string()
-    .regex(/^https:\/\/github\.com(\/[^/]+){0,2}$/)
-    .describe('https://github.com[/<owner>[/<repo>]], as GitHub spells them'),
+    .regex(/^https:\/\/github\.com(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%]+){0,2}$/)
+    .describe(
+      'https://github.com[/<owner>[/<repo>]], owner and repo as GitHub spells them, percent-encoded (encodeURIComponent): a URI-reference whatever the names hold',
+    ),
   [LogHeaders.ceTime]: Instant.describe('the same instant as TeamPulse-Received-At'),
   [LogHeaders.ceDataContentType]: z.literal('application/json'),
   [LogHeaders.bodyRef]: z

@@ -8,6 +8,7 @@ import {
 } from '../../gateway/mod.ts';
 import { checkRequest, IngestErrors } from '../../ingest/mod.ts';
 import { HttpError, toHttpError } from '../../platform/http/http-error.ts';
+import { LogEntryRejectedError } from '../../platform/log/errors.ts';
 import { EnvSchema } from '../../schemas/config.ts';
 
 /** The path of the dashboard API in OpenAPI's `{param}` form. */
@@ -41,6 +42,10 @@ export function ingestErrors(): HttpError[] {
         },
         max,
       ),
+    ),
+    IngestErrors.invalidDelivery(
+      new LogEntryRejectedError('repo', 'is not well-formed Unicode').message,
+      undefined,
     ),
     IngestErrors.unavailable(new Error('no responders')),
     IngestErrors.busy(),

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { z } from 'zod';
-import type { PushCommit, PushEvent, RoutableEvent } from './push-event.ts';
+import type { PushCommit, PushEvent, RoutableEvent } from '../../schemas/push-event.ts';
 
 // Type-level: `tsc --noEmit` (npm run typecheck) fails when GitHub's published push
 // payload type (@octokit/webhooks → @octokit/openapi-webhooks-types) drifts from our schema.
