@@ -8,6 +8,7 @@ import { Streams } from '../schemas/streams.ts';
 import { githubSubject, parseGithubSubject } from '../schemas/subject.ts';
 import { buildPushPayload } from '../platform/github/push-payload.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
+import { natsAs } from '../test/support/nats-as.ts';
 import { postWebhook, signBody } from '../test/support/sign.ts';
 import { startIngest, type IngestHandle } from './main.ts';
 
@@ -24,13 +25,13 @@ let base: string;
 
 beforeAll(async () => {
   servers = await useServers({ nats: true });
-  nc = await connect({ servers: servers.natsUrl });
+  nc = await connect({ servers: servers.natsUrl, ...natsAs(servers.creds, 'admin') });
   jsm = await jetstreamManager(nc);
   ingest = await startIngest(
     loadConfig(
       {},
       {
-        NATS_URL: servers.natsUrl,
+        ...servers.natsEnv('ingest'),
         INGEST_PORT: '0',
         GITHUB_WEBHOOK_SECRET: SECRET,
         LOG_LEVEL: 'silent',
