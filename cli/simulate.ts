@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { signBody } from '../platform/github/sign.ts';
 import { buildPushPayload, type FakeCommit } from '../platform/github/push-payload.ts';
+import { DAY_MS, dayStartMs } from '../schemas/utc-day.ts';
 import { parsePositiveInt } from './options.ts';
 import { InvalidArgumentError } from 'commander';
 import { cliConfig, variableFlag } from './cli-config.ts';
@@ -29,8 +30,7 @@ export interface SimulateSummary {
 
 /** Midnight (UTC) of today: simulated commits end today, so 7-day metrics have something to show. */
 function todayUtc(): number {
-  const now = Date.now();
-  return now - (now % 86_400_000);
+  return dayStartMs(Date.now());
 }
 
 /** Builds push number `i` of a simulation: deterministic for a seed, spread over orgs, repos, authors and days. */
@@ -42,7 +42,7 @@ export function simulatedPush(
 ) {
   const org = `org${i % o.orgs}`;
   const repoN = Math.floor(i / o.orgs) % o.repos;
-  const dayMs = (o.baseDayMs ?? todayUtc()) - (i % o.days) * 86_400_000;
+  const dayMs = (o.baseDayMs ?? todayUtc()) - (i % o.days) * DAY_MS;
   const commits: FakeCommit[] = Array.from({ length: o.commits }, (_, c) => {
     const author = `dev${(i * 7 + c * 3) % o.authors}`;
     const top = ['src', 'tests', 'docs', 'api', 'web'][(i + c) % 5]!;

@@ -12,6 +12,7 @@ import { credsPaths } from '../platform/nats-auth/mod.ts';
 import { startIngest } from '../ingest/mod.ts';
 import { startProjector } from '../projector/mod.ts';
 import { startGateway, mintToken } from '../gateway/mod.ts';
+import { firstOfMonth, utcDay } from '../schemas/utc-day.ts';
 import { DEV_WEBHOOK_SECRET } from './dev-defaults.ts';
 import { cliConfig } from './cli-config.ts';
 
@@ -90,8 +91,8 @@ export function registerUpCommand(program: Command): void {
         sub: 'teampulse-up',
       });
       const gw = `http://${cfg.GATEWAY_HOST}:${gateway.port}`;
-      const today = new Date().toISOString().slice(0, 10);
-      const monthStart = `${today.slice(0, 8)}01`;
+      const today = utcDay(new Date());
+      const monthStart = firstOfMonth(today);
       const lines = [
         '',
         'TeamPulse is up.',

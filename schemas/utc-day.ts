@@ -33,6 +33,11 @@ export function addDays(day: string, n: number): string {
   return utcDay(dayStart(day).getTime() + n * DAY_MS);
 }
 
+/** The first day of a day's month. */
+export function firstOfMonth(day: string): string {
+  return `${day.slice(0, 8)}01`;
+}
+
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return (dayStart(to).getTime() - dayStart(from).getTime()) / DAY_MS;

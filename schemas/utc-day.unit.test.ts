@@ -6,6 +6,7 @@ import {
   dayStart,
   dayStartMs,
   eachDay,
+  firstOfMonth,
   isUtcDay,
   utcDay,
 } from './utc-day.ts';
@@ -22,6 +23,7 @@ describe('utc day', () => {
     expect(dayEnd('2024-02-29').toISOString()).toBe('2024-03-01T00:00:00.000Z');
     expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
     expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+    expect(firstOfMonth('2024-02-29')).toBe('2024-02-01');
     expect(daysBetween('2025-12-30', '2026-01-02')).toBe(3);
     expect(eachDay('2025-12-30', '2026-01-01')).toEqual(['2025-12-30', '2025-12-31', '2026-01-01']);
     expect(eachDay('2026-01-02', '2026-01-01')).toEqual([]);
