@@ -108,11 +108,13 @@ class BarProgress extends Pass {
 class LineProgress extends Pass {
   #lastLine = 0;
 
-  constructor(
-    private readonly stream: NodeJS.WriteStream,
-    private readonly intervalMs: number,
-  ) {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly intervalMs: number;
+
+  constructor(stream: NodeJS.WriteStream, intervalMs: number) {
     super();
+    this.stream = stream;
+    this.intervalMs = intervalMs;
   }
 
   protected onBegin(): void {

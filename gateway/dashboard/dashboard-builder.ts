@@ -25,7 +25,11 @@ export class DashboardBuilder {
   #commits = 0;
   #files = 0;
 
-  constructor(private readonly range: DayRange) {}
+  private readonly range: DayRange;
+
+  constructor(range: DayRange) {
+    this.range = range;
+  }
 
   add(row: CommitRow): void {
     const t = row.timestamp.getTime();

@@ -11,10 +11,13 @@ export class TargetCache {
   #readAt = 0;
   #reading: Promise<ReadModelTarget> | undefined;
 
-  constructor(
-    private readonly db: Db,
-    private readonly ttlMs = 1000,
-  ) {}
+  private readonly db: Db;
+  private readonly ttlMs: number;
+
+  constructor(db: Db, ttlMs: number = 1000) {
+    this.db = db;
+    this.ttlMs = ttlMs;
+  }
 
   get(now = Date.now()): Promise<ReadModelTarget> {
     if (this.#value !== undefined && now - this.#readAt < this.ttlMs)

@@ -101,8 +101,11 @@ export async function connectClient(
 /** The upgrade was answered with an HTTP status instead of a socket. */
 export class UpgradeRefused extends Error {
   override name = 'UpgradeRefused';
-  constructor(readonly status: number) {
+  readonly status: number;
+
+  constructor(status: number) {
     super(`upgrade refused with HTTP ${status}`);
+    this.status = status;
   }
 }
 

@@ -17,7 +17,11 @@ export class StreamBounds {
   #inFlight: Promise<Bounds> | undefined;
   #next: Promise<Bounds> | undefined;
 
-  constructor(private readonly jsm: JetStreamManager) {}
+  private readonly jsm: JetStreamManager;
+
+  constructor(jsm: JetStreamManager) {
+    this.jsm = jsm;
+  }
 
   /** Bounds as of a moment after this call. */
   fresh(): Promise<Bounds> {

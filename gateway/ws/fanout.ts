@@ -37,11 +37,15 @@ export class Fanout {
   #bytesSinceSweep = 0;
   #lastPublishedSeq = 0;
 
-  constructor(
-    private readonly app: TemplatedApp,
-    private readonly limitBytes: number,
-    private readonly metrics: GatewayMetrics,
-  ) {}
+  private readonly app: TemplatedApp;
+  private readonly limitBytes: number;
+  private readonly metrics: GatewayMetrics;
+
+  constructor(app: TemplatedApp, limitBytes: number, metrics: GatewayMetrics) {
+    this.app = app;
+    this.limitBytes = limitBytes;
+    this.metrics = metrics;
+  }
 
   /**
    * Every update up to this sequence has been published (or skipped); every later one will

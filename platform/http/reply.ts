@@ -9,7 +9,10 @@ import { statusLine, toHttpError } from './http-error.ts';
 export class Reply {
   aborted = false;
   done = false;
-  constructor(readonly res: HttpResponse) {
+  readonly res: HttpResponse;
+
+  constructor(res: HttpResponse) {
+    this.res = res;
     res.onAborted(() => {
       this.aborted = true;
     });

@@ -74,12 +74,21 @@ export class BatchApplication {
   #updates: CommitsUpdated[] | undefined;
   readonly #published = new Set<number>();
 
+  private readonly deps: BatchDeps;
+  private readonly sinks: BatchSinks;
+  private readonly target: ReadModelTarget;
+  private readonly events: readonly ProjectorEvent[];
+
   constructor(
-    private readonly deps: BatchDeps,
-    private readonly sinks: BatchSinks,
-    private readonly target: ReadModelTarget,
-    private readonly events: readonly ProjectorEvent[],
+    deps: BatchDeps,
+    sinks: BatchSinks,
+    target: ReadModelTarget,
+    events: readonly ProjectorEvent[],
   ) {
+    this.deps = deps;
+    this.sinks = sinks;
+    this.target = target;
+    this.events = events;
     this.plan = planBatch(events, {
       mappings: deps.mappings,
       namespace: target.redisNamespace,

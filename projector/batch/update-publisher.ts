@@ -10,10 +10,13 @@ import { updatesSubject } from '../../schemas/subject.ts';
  * not announce the same update twice.
  */
 export class UpdatePublisher {
-  constructor(
-    private readonly js: JetStreamClient,
-    private readonly timeoutMs: number,
-  ) {}
+  private readonly js: JetStreamClient;
+  private readonly timeoutMs: number;
+
+  constructor(js: JetStreamClient, timeoutMs: number) {
+    this.js = js;
+    this.timeoutMs = timeoutMs;
+  }
 
   async publish(update: CommitsUpdated): Promise<void> {
     const seqs = update.payload.lineage.map((l) => l.streamSeq).join(',');

@@ -14,15 +14,26 @@ export class Prefetcher {
   #current: ConsumerMessages | undefined;
   #pump: Promise<void> | undefined;
 
+  private readonly consumer: Consumer;
+  private readonly opts: {
+    batchSize: number;
+    expiresMs: number;
+    logger: Logger;
+    onPending?: (n: number) => void;
+  };
+
   constructor(
-    private readonly consumer: Consumer,
-    private readonly opts: {
+    consumer: Consumer,
+    opts: {
       batchSize: number;
       expiresMs: number;
       logger: Logger;
       onPending?: (n: number) => void;
     },
-  ) {}
+  ) {
+    this.consumer = consumer;
+    this.opts = opts;
+  }
 
   start(): void {
     this.#pump ??= this.#run();

@@ -8,7 +8,11 @@ import { ensureTargetIndexes } from '../stores/ensure-indexes.ts';
  * ensured the first time it is seen (the unique keys idempotency relies on).
  */
 export class TargetSource {
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
 
   async current(): Promise<ReadModelTarget> {
     const target = await currentTarget(this.db);

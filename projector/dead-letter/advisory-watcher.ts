@@ -25,13 +25,25 @@ export class AdvisoryWatcher {
   #done: Promise<void> | undefined;
   #current: ConsumerMessages | undefined;
 
+  private readonly consumer: Consumer;
+  private readonly jsm: JetStreamManager;
+  private readonly writer: DeadLetterWriter;
+  private readonly logger: Logger;
+  private readonly expiresMs: number;
+
   constructor(
-    private readonly consumer: Consumer,
-    private readonly jsm: JetStreamManager,
-    private readonly writer: DeadLetterWriter,
-    private readonly logger: Logger,
-    private readonly expiresMs = 5000,
-  ) {}
+    consumer: Consumer,
+    jsm: JetStreamManager,
+    writer: DeadLetterWriter,
+    logger: Logger,
+    expiresMs: number = 5000,
+  ) {
+    this.consumer = consumer;
+    this.jsm = jsm;
+    this.writer = writer;
+    this.logger = logger;
+    this.expiresMs = expiresMs;
+  }
 
   start(): void {
     this.#done ??= this.#loop();

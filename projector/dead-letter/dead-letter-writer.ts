@@ -25,12 +25,22 @@ export type { DeadLetterAlert } from '../../schemas/alerts.ts';
  * watcher, racing on the same message, store it once.
  */
 export class DeadLetterWriter {
+  private readonly nc: NatsConnection;
+  private readonly js: JetStreamClient;
+  private readonly logger: Logger;
+  private readonly onDeadLetter: (code: string) => void;
+
   constructor(
-    private readonly nc: NatsConnection,
-    private readonly js: JetStreamClient,
-    private readonly logger: Logger,
-    private readonly onDeadLetter: (code: string) => void = () => undefined,
-  ) {}
+    nc: NatsConnection,
+    js: JetStreamClient,
+    logger: Logger,
+    onDeadLetter: (code: string) => void = () => undefined,
+  ) {
+    this.nc = nc;
+    this.js = js;
+    this.logger = logger;
+    this.onDeadLetter = onDeadLetter;
+  }
 
   async write(msg: LogMessage, reason: DeadLetterReason): Promise<number> {
     const deliveryId = deliveryIdOf(msg);

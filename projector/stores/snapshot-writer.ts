@@ -57,11 +57,12 @@ export class SnapshotWriter {
   readonly #cache = new Map<string, CachedOrg>();
   readonly #useCache: boolean;
 
-  constructor(
-    private readonly db: Db,
-    private readonly redis: Redis,
-    opts: SnapshotWriterOptions = {},
-  ) {
+  private readonly db: Db;
+  private readonly redis: Redis;
+
+  constructor(db: Db, redis: Redis, opts: SnapshotWriterOptions = {}) {
+    this.db = db;
+    this.redis = redis;
     this.#leases = new Leases(redis, opts);
     this.#pending = new PendingSnapshots(db);
     this.#useCache = opts.cache ?? true;

@@ -21,7 +21,11 @@ export type Mark = (typeof Mark)[keyof typeof Mark];
  * then dead-letters it). Cost: one pipelined round trip before and after each batch.
  */
 export class SuspectMarkers {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: Redis;
+
+  constructor(redis: Redis) {
+    this.redis = redis;
+  }
 
   /** The marks of these stream sequences (unmarked ones are absent). */
   async marks(streamSeqs: readonly number[]): Promise<Map<number, Mark>> {
