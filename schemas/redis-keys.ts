@@ -8,7 +8,9 @@
  * - `<ns>org:<orgId>:commits:<YYYY-MM-DD>:seen`: the `repoId:sha` already counted that day;
  * - `<ns>org:<orgId>:snapshots:gen`: the org's snapshot generation (cache validation);
  * - `<ns>lease:snapshots:<orgId>`: the 30 s lease of the org's snapshot writer, kept
- *   outside `org:*` so a replay does not copy it.
+ *   outside `org:*` so a replay does not copy it;
+ * - `<ns>org:~redis-epoch:<mongo db>`: the Redis epoch of a version (a wiped Redis is
+ *   noticed and its counters rebuilt); `<ns>lease:redis-rebuild`: the lease of that rebuild.
  * Keys of no version: `teampulse:projector:inflight:<streamSeq>` (suspect markers) and
  * `teampulse:replay:lock`.
  */
@@ -40,6 +42,20 @@ export function snapshotGenKey(namespace: string, orgId: string): string {
 /** The lease of an org's snapshot writer; short-lived, outside the `org:*` keys a replay copies. */
 export function snapshotLeaseKey(namespace: string, orgId: string): string {
   return `${namespace}lease:snapshots:${orgId}`;
+}
+
+/**
+ * The Redis epoch of a version. Among its `org:*` keys, so dropping a version drops it too
+ * (`~` is in no org id, and the key matches no counter pattern); per MongoDB database, so
+ * deployments (or test files) sharing one Redis do not overwrite each other's.
+ */
+export function redisEpochKey(namespace: string, mongoDb: string): string {
+  return `${namespace}org:~redis-epoch:${mongoDb}`;
+}
+
+/** The lease of a version's Redis counter rebuild. */
+export function redisRebuildLeaseKey(namespace: string): string {
+  return `${namespace}lease:redis-rebuild`;
 }
 
 /** SCAN pattern of every key a version owns (counters, seen sets, generations). */

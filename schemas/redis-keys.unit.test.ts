@@ -5,6 +5,8 @@ import {
   inNamespace,
   isDevDayKey,
   orgDaySeenKey,
+  redisEpochKey,
+  redisRebuildLeaseKey,
   redisNamespace,
   snapshotGenKey,
   snapshotLeaseKey,
@@ -34,10 +36,14 @@ describe('redis keys', () => {
     const gen = snapshotGenKey(ns, 'acme');
     const lease = snapshotLeaseKey(ns, 'acme');
     const live = devDayKey('acme', 'alice', '2025-03-01');
+    const epoch = redisEpochKey(ns, 'teampulse');
+    const rebuild = redisRebuildLeaseKey(ns);
     expect(
-      [counter, seen, gen, lease, live].filter((k) => glob(versionKeyPattern(ns)).test(k)),
-    ).toEqual([counter, seen, gen]);
-    const counters = [counter, seen, gen, live].filter((k) =>
+      [counter, seen, gen, lease, live, epoch, rebuild].filter((k) =>
+        glob(versionKeyPattern(ns)).test(k),
+      ),
+    ).toEqual([counter, seen, gen, epoch]);
+    const counters = [counter, seen, gen, live, epoch].filter((k) =>
       glob(dayCounterKeyPattern(ns)).test(k),
     );
     expect(counters.filter(isDevDayKey)).toEqual([counter]);

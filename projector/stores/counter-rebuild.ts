@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc } from '../../schemas/read-models.ts';
-import { addDays, dayStart, utcDay } from '../projections/day.ts';
+import { addDays, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { counterItemsOf } from '../projections/dev-day-counters.ts';
 import type { CounterStore } from './counter-store.ts';
 

@@ -32,7 +32,11 @@ export interface Pending {
  * truth, so a Redis wipe cannot lose one. Cost: two small writes per batch.
  */
 export class PendingSnapshots {
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
 
   /** Writes (or refreshes, when `id` is given) a batch's marker; resolves its id. */
   async mark(target: ReadModelTarget, keys: SnapshotKeys, token?: string): Promise<string> {

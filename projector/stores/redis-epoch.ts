@@ -6,6 +6,7 @@ import { rebuildCounters, type CounterRebuild } from './counter-rebuild.ts';
 import type { CounterStore } from './counter-store.ts';
 import { duplicateKeyError } from './duplicate-key.ts';
 import type { Leases } from './org-lease.ts';
+import { redisEpochKey, redisRebuildLeaseKey } from '../../schemas/redis-keys.ts';
 
 /** The epoch's document in the target's checkpoints collection. */
 const EPOCH_ID = 'redis-epoch';
@@ -135,15 +136,10 @@ function rebuildReason(
   return undefined;
 }
 
-/**
- * Among the target's `org:*` keys, so dropping a target drops it too (`~` is in no org id,
- * and the key matches no counter pattern); per database, so deployments (or test files)
- * sharing one Redis do not overwrite each other's.
- */
 function epochKey(db: Db, target: ReadModelTarget): string {
-  return `${target.redisNamespace}org:~redis-epoch:${db.databaseName}`;
+  return redisEpochKey(target.redisNamespace, db.databaseName);
 }
 
 function lockKey(target: ReadModelTarget): string {
-  return `${target.redisNamespace}lease:redis-rebuild`;
+  return redisRebuildLeaseKey(target.redisNamespace);
 }
