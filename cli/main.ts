@@ -8,6 +8,7 @@ import { registerTokenCommands } from './token.ts';
 import { registerReplayCommands } from './replay.ts';
 import { registerBackfillCommand } from './backfill.ts';
 import { registerNatsAuthCommands } from './nats-auth.ts';
+import { registerTailCommand } from './tail.ts';
 
 const program = new Command('teampulse')
   .description(
@@ -28,6 +29,7 @@ registerDlqCommands(program);
 registerReplayCommands(program);
 registerBackfillCommand(program);
 registerNatsAuthCommands(program);
+registerTailCommand(program);
 
 try {
   await program.parseAsync(process.argv);
