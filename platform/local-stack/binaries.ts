@@ -6,10 +6,12 @@ import { aptInstall } from './apt-install.ts';
 import { binDir, cacheDir } from './cache-dir.ts';
 import {
   buildFerretDb,
+  buildNatsCli,
   buildNatsServer,
   FERRETDB_FILE,
   FERRETDB_VERSION,
   goBinary,
+  NATS_CLI_VERSION,
   NATS_SERVER_VERSION,
 } from './go-build.ts';
 import { withDirLock } from './lock.ts';
@@ -17,8 +19,8 @@ import { isExecutable, which } from './which.ts';
 
 const execFileAsync = promisify(execFile);
 
-/** The servers the local stack knows how to find or build. */
-export type BinaryName = 'nats-server' | 'ferretdb' | 'redis-server' | 'mongod';
+/** The servers the local stack knows how to find or build, and the `nats` CLI. */
+export type BinaryName = 'nats-server' | 'ferretdb' | 'redis-server' | 'mongod' | 'nats';
 
 // One lookup per process and name: every test file asks, the answer does not change.
 const found = new Map<BinaryName, Promise<string | undefined>>();
@@ -32,6 +34,8 @@ const found = new Map<BinaryName, Promise<string | undefined>>();
  *   else built from source into the cache.
  * - `redis-server`: PATH or /usr/bin, else `apt-get install redis-server` when root.
  * - `mongod`: only when on PATH; it cannot be installed here.
+ * - `nats`: the analysts' CLI, the cached build of the pinned version, else `go install`
+ *   into the cache, else a `nats` on PATH.
  *
  * Resolves undefined when the server cannot be had on this machine. Builds hold a lock in
  * the cache dir, so parallel test workers wait for one build instead of racing.
@@ -66,13 +70,17 @@ async function locate(name: BinaryName): Promise<string | undefined> {
       return findRedis();
     case 'mongod':
       return which('mongod');
+    case 'nats':
+      return cachedOrBuilt(name, name, NATS_CLI_VERSION, '~2 min', buildNatsCli, () =>
+        which('nats'),
+      );
   }
 }
 
 type GoBuild = (go: string, outDir: string, logFile: string) => Promise<boolean>;
 
 async function cachedOrBuilt(
-  name: 'nats-server' | 'ferretdb',
+  name: 'nats-server' | 'ferretdb' | 'nats',
   file: string,
   version: string,
   duration: string,

@@ -20,6 +20,8 @@ const execFileAsync = promisify(execFile);
 
 /** Pinned versions: the server versions the project is tested against. */
 export const NATS_SERVER_VERSION = 'v2.15.2';
+/** The official `nats` CLI analysts use; the README's commands are tested with it. */
+export const NATS_CLI_VERSION = 'v0.5.0';
 /** FerretDB 1.x keeps the SQLite backend; 2.x needs PostgreSQL with DocumentDB. */
 export const FERRETDB_VERSION = 'v1.24.2';
 
@@ -55,21 +57,39 @@ export function goBinary(): string | undefined {
  * `go install` nats-server into `outDir`. It installs into a scratch GOBIN first and then
  * renames, so a parallel reader never sees a half-written binary. True when it worked.
  */
-export async function buildNatsServer(
+export function buildNatsServer(go: string, outDir: string, logFile: string): Promise<boolean> {
+  return goInstall(
+    go,
+    `github.com/nats-io/nats-server/v2@${NATS_SERVER_VERSION}`,
+    'nats-server',
+    outDir,
+    logFile,
+  );
+}
+
+/** `go install` the `nats` CLI into `outDir`, the same way as {@link buildNatsServer}. */
+export function buildNatsCli(go: string, outDir: string, logFile: string): Promise<boolean> {
+  return goInstall(
+    go,
+    `github.com/nats-io/natscli/nats@${NATS_CLI_VERSION}`,
+    'nats',
+    outDir,
+    logFile,
+  );
+}
+
+async function goInstall(
   go: string,
+  pkg: string,
+  file: string,
   outDir: string,
   logFile: string,
 ): Promise<boolean> {
   const gobin = await mkdtemp(join(outDir, '.gobin-'));
   try {
-    const code = await runLogged(
-      go,
-      ['install', `github.com/nats-io/nats-server/v2@${NATS_SERVER_VERSION}`],
-      logFile,
-      { env: goEnv({ GOBIN: gobin }) },
-    );
+    const code = await runLogged(go, ['install', pkg], logFile, { env: goEnv({ GOBIN: gobin }) });
     if (code !== 0) return false;
-    await rename(join(gobin, 'nats-server'), join(outDir, 'nats-server'));
+    await rename(join(gobin, file), join(outDir, file));
     return true;
   } finally {
     await rm(gobin, { recursive: true, force: true });

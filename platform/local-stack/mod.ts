@@ -3,10 +3,15 @@
  * loopback, for tests, benchmarks and a developer stack. Node built-ins only, apart from
  * the MongoDB driver for a readiness ping and `platform/nats-auth` for NATS's auth dir.
  */
+export {
+  ANALYST_EXAMPLES_DIR,
+  ensureAnalystClient,
+  type AnalystClient,
+} from './analyst-clients.ts';
 export { ensureBinary, type BinaryName } from './binaries.ts';
 export { cacheDir, binDir } from './cache-dir.ts';
 export { LocalStackError, LocalStackErrorCode } from './errors.ts';
-export { FERRETDB_VERSION, NATS_SERVER_VERSION } from './go-build.ts';
+export { FERRETDB_VERSION, NATS_CLI_VERSION, NATS_SERVER_VERSION } from './go-build.ts';
 export type { ManagedServer } from './managed-server.ts';
 export { startMongo, type MongoKind, type MongoServer, type StartMongoOptions } from './mongo.ts';
 export {
