@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { credsAuthenticator } from '@nats-io/nats-core';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { buildPushPayload, type FakePush } from '../../cli/push-payload.ts';
+import { buildPushPayload, type FakePush } from '../../platform/github/push-payload.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { LogAppender, type AppendResult } from '../../platform/log/append.ts';
 import { ensureStreams } from '../../platform/streams.ts';
