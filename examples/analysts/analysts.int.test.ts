@@ -251,7 +251,7 @@ describe('analysts - the nats CLI, as the README shows it', () => {
       'GITHUB',
       '--since',
       '1h',
-      '--terminate-at-end',
+      '-T',
     ]);
     expect(await p.exited).toBe(0);
     const received = p.lines.filter(
