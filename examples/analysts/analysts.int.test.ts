@@ -270,16 +270,7 @@ describe('analysts - the nats CLI, as the README shows it', () => {
     expect(await get1.exited, get1.stderr()).toBe(0);
     expect(get1.lines.join('\n')).toMatch(/TeamPulse-Body-Ref: h-4/);
     const file = join(home, 'h-4.json');
-    const get = run([
-      nats,
-      'object',
-      'get',
-      'github-bodies',
-      'h-4',
-      '--output',
-      file,
-      '--no-progress',
-    ]);
+    const get = run([nats, 'object', 'get', 'github-bodies', 'h-4', '-O', file]);
     expect(await get.exited, get.stderr()).toBe(0);
     const body = JSON.parse(await readFile(file, 'utf8')) as {
       padding: string;
