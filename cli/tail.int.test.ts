@@ -86,9 +86,9 @@ async function tailRecords(o: TailOptions): Promise<TailRecord[]> {
 const seqs = (records: TailRecord[]) => records.map((r) => r.seq);
 
 /** The real command, as a user runs it, with the analyst's environment. */
-function cli(args: string[]) {
+function cli(args: string[], env: Record<string, string> = analystEnv(servers)) {
   return execFileAsync('node', ['bin/teampulse.js', 'tail', ...args], {
-    env: { ...process.env, ...analystEnv(servers) },
+    env: { ...process.env, ...env },
     timeout: 30_000,
     maxBuffer: 64 * 1024 * 1024,
   }).then(
@@ -318,6 +318,23 @@ describe('tail - the real command', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^teampulse: /);
+  });
+
+  it('credentials that may not read the log: one line naming the refusal, exit 1', async () => {
+    const r = await cli(['--from-seq', '1', '--until-end'], servers.natsEnv('gateway'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^teampulse: permission denied: subscription _INBOX\.\S+ \(reading GITHUB github\.\*\.\*\.\*\) \(check NATS_CREDS/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('no credentials: one line naming the missing setting, exit 1', async () => {
+    const r = await cli(['--until-end'], { NATS_URL: servers.natsUrl, NATS_CREDS: '' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^teampulse: invalid configuration: NATS_CREDS: required/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('a bad --from-seq is refused by the option parser', async () => {

@@ -48,7 +48,9 @@ export function registerTailCommand(program: Command, opts: TailCommandOptions =
     .action(async (o: TailOptions & { stream?: string }) => {
       const plan = planTail({ ...o, source: o.stream });
       const cfg = config();
-      const nc = await connectNats(cfg.NATS_URL, 'teampulse-tail');
+      // As an analyst: tail is the analysts' tool, and the role decides the reply inbox
+      // (`_INBOX`), which analyst credentials allow.
+      const nc = await connectNats(cfg, { name: 'teampulse-tail', role: 'analyst' });
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
       process.once('SIGINT', onSignal);

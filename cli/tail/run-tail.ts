@@ -198,23 +198,33 @@ function entries(h: MsgHdrs | undefined): [string, string[]][] {
 /** Server answers turned into one line each; anything else stays as it is (a bug). */
 function explain(err: unknown, plan: TailPlan): unknown {
   const what = `${plan.stream ?? plan.source} ${plan.subject}`;
-  if (err instanceof errors.PermissionViolationError)
-    return new TailDeniedError(`${err.operation} ${err.subject} (reading ${what})`, err);
-  if (err instanceof JetStreamApiError) {
-    if (err.code === JetStreamApiCodes.StreamNotFound)
+  // nats.js wraps a refusal met by a request (e.g. its reply inbox) in a RequestError.
+  const inner = err instanceof errors.RequestError && err.cause instanceof Error ? err.cause : err;
+  if (inner instanceof errors.PermissionViolationError)
+    return new TailDeniedError(`${inner.operation} ${inner.subject} (reading ${what})`, err);
+  if (inner instanceof JetStreamApiError) {
+    if (inner.code === JetStreamApiCodes.StreamNotFound)
       return new TailStreamMissingError(plan.stream ?? plan.source, err);
     return new TeamPulseError(
       'tail_refused',
-      `the server refused reading ${what}: ${err.message}`,
+      `the server refused reading ${what}: ${inner.message}`,
       {
         cause: err,
       },
     );
   }
-  if (err instanceof errors.NoRespondersError || err instanceof errors.TimeoutError)
+  if (
+    inner instanceof errors.NoRespondersError ||
+    inner instanceof errors.TimeoutError ||
+    (inner instanceof errors.RequestError && inner.isNoResponders())
+  )
     return new TailDeniedError(
       `no answer from JetStream about ${what} (JetStream off, or not allowed for these credentials)`,
       err,
     );
+  if (inner instanceof errors.RequestError)
+    return new TeamPulseError('tail_refused', `reading ${what} failed: ${inner.message}`, {
+      cause: err,
+    });
   return err;
 }

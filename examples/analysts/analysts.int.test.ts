@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureAnalystClient,
@@ -278,5 +279,21 @@ describe('analysts - the nats CLI, as the README shows it', () => {
     };
     expect(body.padding).toHaveLength(LARGE);
     expect(body.commits).toHaveLength(1);
+  });
+
+  it('as an analyst, `nats pub` into the log and `nats stream rm` are refused and change nothing', async () => {
+    const jsm = await jetstreamManager(log.nc);
+    const before = (await jsm.streams.info('GITHUB')).state;
+    const pub = run([nats, 'pub', 'github.push.octo.hello-world', '{"commits":[]}']);
+    await pub.exited;
+    const rm = run([nats, 'stream', 'rm', 'GITHUB', '-f']);
+    expect(await rm.exited).not.toBe(0);
+    expect(rm.stderr()).toMatch(/Permissions Violation|permission/i);
+    // A core publish is fire-and-forget: give the server time to have refused it.
+    await log.nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    const after = (await jsm.streams.info('GITHUB')).state;
+    expect(after.last_seq).toBe(before.last_seq);
+    expect(after.messages).toBe(before.messages);
   });
 });

@@ -9,17 +9,17 @@ import { credsAuthenticator } from '@nats-io/nats-core';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { buildPushPayload, type FakePush } from '../../platform/github/push-payload.ts';
 import { loadConfig } from '../../platform/config.ts';
+import { connectNats } from '../../platform/nats.ts';
 import { LogAppender, type AppendResult } from '../../platform/log/append.ts';
 import { ensureStreams } from '../../platform/streams.ts';
 import type { TestServers } from './servers.ts';
 
 /**
- * Path of the analyst's .creds file for these servers, or undefined while the test
- * servers run without auth. Every analyst-side test reads its credentials here, so
- * switching them all is one change.
+ * Path of the analyst's .creds file for these servers. Every analyst-side test reads its
+ * credentials here.
  */
-export function analystCreds(_servers: TestServers): string | undefined {
-  return undefined;
+export function analystCreds(servers: TestServers): string | undefined {
+  return servers.creds.analyst;
 }
 
 /** The environment an analyst's process gets: the server URL and the creds file. */
@@ -38,9 +38,12 @@ export async function connectAsAnalyst(servers: TestServers): Promise<NatsConnec
   });
 }
 
-/** A connection that may write the log and create streams (ingest/admin's rights). */
+/** A connection that may write the log and create streams: the admin role's. */
 export function connectAsWriter(servers: TestServers): Promise<NatsConnection> {
-  return connect({ servers: servers.natsUrl, name: 'test-log-writer' });
+  return connectNats(loadConfig(servers.natsEnv('admin')), {
+    name: 'test-log-writer',
+    role: 'admin',
+  });
 }
 
 /** Seeds the log as ingest would. */

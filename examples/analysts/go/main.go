@@ -111,12 +111,22 @@ func main() {
 	}
 }
 
+// asyncError reports the server's asynchronous errors, but one: after reading a large
+// body the object store deletes its reading consumer, which analyst credentials may not
+// do (they may delete nothing); the server drops that idle consumer by itself.
+func asyncError(_ *nats.Conn, _ *nats.Subscription, err error) {
+	if errors.Is(err, nats.ErrPermissionViolation) && strings.Contains(err.Error(), ".CONSUMER.DELETE.OBJ_") {
+		return
+	}
+	fmt.Fprintln(os.Stderr, "analyst-commits:", err)
+}
+
 func run(since, subject string, untilEnd bool, maxMsgs int) error {
 	url := os.Getenv("NATS_URL")
 	if url == "" {
 		url = nats.DefaultURL
 	}
-	opts := []nats.Option{nats.Name("analyst-commits-go")}
+	opts := []nats.Option{nats.Name("analyst-commits-go"), nats.ErrorHandler(asyncError)}
 	if creds := os.Getenv("NATS_CREDS"); creds != "" {
 		opts = append(opts, nats.UserCredentials(creds))
 	}
