@@ -196,21 +196,20 @@ describe('tail - following', () => {
   });
 
   it('by default prints only messages appended after it started', async () => {
-    const jsm = await jetstreamManager(log.nc);
-    const consumersBefore = (await jsm.streams.info(Streams.github.name)).state.consumer_count;
     const abort = new AbortController();
     const lines: string[] = [];
+    let ready: () => void = () => undefined;
+    const started = new Promise<void>((r) => (ready = r));
     const done = runTail(analyst, planTail({ event: 'push' }), {
       signal: abort.signal,
+      onReady: ready,
       write: (t) => {
         lines.push(t);
         abort.abort();
       },
     });
     // Appends only once the tail's consumer exists, so "new" is well defined.
-    await expect
-      .poll(async () => (await jsm.streams.info(Streams.github.name)).state.consumer_count)
-      .toBeGreaterThan(consumersBefore);
+    await started;
     await log.event('issues', 'octo', 'live', 'd-live-2', { action: 'closed' });
     const pushed = await log.push({
       owner: 'octo',

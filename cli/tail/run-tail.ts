@@ -30,6 +30,8 @@ import { humanLine, toRecord, type TailMessage } from './record.ts';
 export interface TailIo {
   readonly write: (text: string) => void;
   readonly signal?: AbortSignal;
+  /** Called once the consumer (or subscription) exists: "new messages" start from here. */
+  readonly onReady?: () => void;
 }
 
 /** How long a `--last` probe consumer outlives its one question (the analyst may not delete it). */
@@ -77,6 +79,7 @@ async function tailStream(
       throw err;
     }));
   const messages = await consumer.consume({ max_messages: 256 });
+  io.onReady?.();
   const stop = (): void => void messages.stop();
   io.signal?.addEventListener('abort', stop, { once: true });
   let printed = 0;
@@ -151,6 +154,7 @@ async function tailCore(nc: NatsConnection, plan: TailPlan, io: TailIo): Promise
   try {
     // A refused subscription surfaces on the flush's round trip, before any message.
     await nc.flush();
+    io.onReady?.();
     if (io.signal?.aborted) return 0;
     for await (const msg of sub) {
       print(plan, io, fromCore(msg));

@@ -98,7 +98,10 @@ async def follow(nc, args) -> None:
     # The end of history is the stream's last sequence now; what comes after is live.
     end_seq = (await js.stream_info(STREAM)).state.last_seq
     sub = await js.subscribe(args.subject, stream=STREAM, ordered_consumer=True, config=config)
-    pending = (await sub.consumer_info()).num_pending
+    # Nothing to read when nothing is pending and nothing was delivered yet; otherwise the
+    # message whose num_pending is 0 marks the end (deliveries may be under way already).
+    info = await sub.consumer_info()
+    nothing = info.num_pending == 0 and info.delivered.consumer_seq == 0
 
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -108,7 +111,7 @@ async def follow(nc, args) -> None:
     counts = Counter()
     bodies = None  # opened on the first large body
     caught_up = False
-    if end_seq == 0 or pending == 0:
+    if end_seq == 0 or nothing:
         caught_up = True
         print(f"caught up at seq {end_seq}; {counts}", flush=True)
         if args.until_end:
