@@ -67,7 +67,9 @@ async function tailStream(
 
   const js = jetstream(nc);
   const consumer = await js.consumers.get(stream, {
-    filter_subjects: [plan.subject],
+    // One filter as a string: nats.js then names it in the create subject
+    // ($JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>), the form analysts may use.
+    filter_subjects: plan.subject,
     ...(await startOptions(jsm, plan, stream, state.first_seq, endSeq)),
   });
   if (plan.untilEnd && (await consumer.info(true)).num_pending === 0) return 0;

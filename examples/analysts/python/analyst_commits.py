@@ -19,7 +19,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import nats
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 STREAM = "GITHUB"
 BODY_BUCKET = "github-bodies"
@@ -91,17 +91,17 @@ async def main() -> None:
 
 async def follow(nc, args) -> None:
     js = nc.jetstream()
-    config = ConsumerConfig()
+    # An ephemeral pull consumer with a generated name: no acks, gone 5 minutes after the
+    # last pull. (Analysts may create consumers only by name, which pull_subscribe does.)
+    config = ConsumerConfig(ack_policy=AckPolicy.NONE, inactive_threshold=300.0, mem_storage=True)
     if args.since:
         config.deliver_policy = DeliverPolicy.BY_START_TIME
         config.opt_start_time = parse_since(args.since).isoformat().replace("+00:00", "Z")
     # The end of history is the stream's last sequence now; what comes after is live.
     end_seq = (await js.stream_info(STREAM)).state.last_seq
-    sub = await js.subscribe(args.subject, stream=STREAM, ordered_consumer=True, config=config)
-    # Nothing to read when nothing is pending and nothing was delivered yet; otherwise the
-    # message whose num_pending is 0 marks the end (deliveries may be under way already).
-    info = await sub.consumer_info()
-    nothing = info.num_pending == 0 and info.delivered.consumer_seq == 0
+    sub = await js.pull_subscribe(args.subject, stream=STREAM, config=config)
+    # Nothing is delivered before the first fetch, so this count is exact.
+    nothing = (await sub.consumer_info()).num_pending == 0
 
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -119,38 +119,39 @@ async def follow(nc, args) -> None:
     n = 0
     while not stopping.is_set():
         try:
-            msg = await sub.next_msg(timeout=1)
+            batch = await sub.fetch(batch=100, timeout=1)
         except nats.errors.TimeoutError:
             continue
-        n += 1
-        headers = msg.headers or {}
-        body = msg.data
-        ref = headers.get(BODY_REF_HEADER)
-        if ref:
-            if bodies is None:
-                bodies = await js.object_store(BODY_BUCKET)
-            body = (await bodies.get(ref)).data
-        seq = msg.metadata.sequence.stream
-        try:
-            push = json.loads(body)
-        except ValueError as err:
-            print(f"seq {seq}: not a JSON push ({err}); skipped", file=sys.stderr)
-            continue
-        added = counts.add(push)
-        print(
-            f"seq {seq} {msg.subject} delivery={headers.get('Nats-Msg-Id')} "
-            f"commits={len(push.get('commits', []))} new={added}",
-            flush=True,
-        )
-        if caught_up:
-            print(counts, flush=True)
-        elif seq >= end_seq or msg.metadata.num_pending == 0:
-            caught_up = True
-            print(f"caught up at seq {seq}; {counts}", flush=True)
-            if args.until_end:
+        for msg in batch:
+            n += 1
+            headers = msg.headers or {}
+            body = msg.data
+            ref = headers.get(BODY_REF_HEADER)
+            if ref:
+                if bodies is None:
+                    bodies = await js.object_store(BODY_BUCKET)
+                body = (await bodies.get(ref)).data
+            seq = msg.metadata.sequence.stream
+            try:
+                push = json.loads(body)
+            except ValueError as err:
+                print(f"seq {seq}: not a JSON push ({err}); skipped", file=sys.stderr)
+                continue
+            added = counts.add(push)
+            print(
+                f"seq {seq} {msg.subject} delivery={headers.get('Nats-Msg-Id')} "
+                f"commits={len(push.get('commits', []))} new={added}",
+                flush=True,
+            )
+            if caught_up:
+                print(counts, flush=True)
+            elif seq >= end_seq or msg.metadata.num_pending == 0:
+                caught_up = True
+                print(f"caught up at seq {seq}; {counts}", flush=True)
+                if args.until_end:
+                    return
+            if args.max_msgs and n >= args.max_msgs:
                 return
-        if args.max_msgs and n >= args.max_msgs:
-            return
 
 
 if __name__ == "__main__":
