@@ -11,7 +11,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'gateway/page/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -34,4 +34,6 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: globals.node },
   },
+  // The dashboard page's script runs in the browser (bundled by gateway/page/bundle-page.ts).
+  { files: ['gateway/page/*.js'], languageOptions: { globals: globals.browser } },
 );

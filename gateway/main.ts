@@ -21,6 +21,7 @@ import { startLiveFeed } from './updates/live-feed.ts';
 import { StreamBounds } from './updates/stream-bounds.ts';
 import { Fanout } from './ws/fanout.ts';
 import { mountWs } from './ws/mount-ws.ts';
+import { bundlePage } from './page/bundle-page.ts';
 import { mountPage } from './page/mount-page.ts';
 
 /** Options of {@link startGateway} for running inside a bigger process or a test. */
@@ -64,6 +65,8 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
     const mongo = await connectMongo(cfg.MONGO_URL, cfg.MONGO_DB);
     cleanups.unshift(() => mongo.close());
 
+    const corsOrigins = new Set(cfg.GATEWAY_CORS_ORIGINS ?? []);
+    const pageScript = await bundlePage();
     const app = uWS.App();
     const limitBytes = cfg.GATEWAY_MAX_BACKPRESSURE_BYTES;
     const fanout = new Fanout(app, limitBytes, metrics);
@@ -94,6 +97,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       drainTimeoutMs: cfg.GATEWAY_IDLE_TIMEOUT_S * 1000,
       idleTimeoutS: cfg.GATEWAY_IDLE_TIMEOUT_S,
       maxClientMessageBytes: cfg.GATEWAY_MAX_CLIENT_MESSAGE_BYTES,
+      corsOrigins,
     });
     mountDashboard(app, {
       db: mongo.db,
@@ -103,6 +107,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       maxRangeDays: cfg.GATEWAY_MAX_RANGE_DAYS,
       metrics,
       log,
+      corsOrigins,
     });
     mountOps(app, {
       registry,
@@ -118,7 +123,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
         return problems;
       },
     });
-    mountPage(app);
+    mountPage(app, pageScript);
     app.any('/*', (res) => {
       new Reply(res).json(404, { error: { code: 'not_found', message: 'no such route' } });
     });

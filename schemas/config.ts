@@ -113,6 +113,19 @@ export const EnvSchema = z
     GATEWAY_MAX_CONCURRENT_RESUMES: positiveInt.default(32),
     /** Largest client → server WebSocket message; clients only send small control messages. */
     GATEWAY_MAX_CLIENT_MESSAGE_BYTES: positiveInt.default(4096),
+    /**
+     * Origins (`https://app.example.com`, comma-separated) whose pages may call the dashboard
+     * API and open `/ws`; none by default (same origin only).
+     */
+    GATEWAY_CORS_ORIGINS: list
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], with no path'),
+        ),
+      )
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const pairs = [

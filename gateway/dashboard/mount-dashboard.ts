@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { tokenFromRequest } from '../auth/token-from-request.ts';
 import type { TokenKeys } from '../auth/token-keys.ts';
 import { verifyToken } from '../auth/verify-token.ts';
+import { corsHeaders, mountPreflight } from '../cors/cors.ts';
 import { AuthError, ForbiddenOrgError } from '../errors.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { StreamBounds } from '../updates/stream-bounds.ts';
@@ -21,6 +22,8 @@ export interface DashboardContext {
   maxRangeDays: number;
   metrics: GatewayMetrics;
   log: Logger;
+  /** `GATEWAY_CORS_ORIGINS`: other origins whose pages may call the API. */
+  corsOrigins: ReadonlySet<string>;
 }
 
 /** The route of the dashboard API. */
@@ -30,19 +33,22 @@ export const DASHBOARD_ROUTE = '/api/v1/orgs/:orgId/dashboard';
  * Mounts `GET /api/v1/orgs/:orgId/dashboard?from&to`. Checks, in order: token (401), org in
  * the token (403), dates (400). Then reads the stream's last sequence *before* the read
  * models: the projector publishes an update only after writing it, so every update up to
- * that sequence is already in the numbers (`asOfSeq`).
+ * that sequence is already in the numbers (`asOfSeq`). Answers carry CORS headers for the
+ * configured origins, which also get their preflight `OPTIONS` answered.
  */
 export function mountDashboard(app: TemplatedApp, ctx: DashboardContext): void {
+  mountPreflight(app, DASHBOARD_ROUTE, ctx.corsOrigins);
   app.get(DASHBOARD_ROUTE, (res, req) => {
     const started = process.hrtime.bigint();
     const reply = new Reply(res);
+    const cors = corsHeaders(req.getHeader('origin'), ctx.corsOrigins);
     const authorization = req.getHeader('authorization');
     const orgId = safeDecode(req.getParameter(0) ?? '');
     const from = req.getQuery('from') ?? undefined;
     const to = req.getQuery('to') ?? undefined;
     answer(ctx, authorization, orgId, from, to).then(
       (body) => {
-        reply.json(200, body, { 'cache-control': 'no-store' });
+        reply.json(200, body, { 'cache-control': 'no-store', ...cors });
         observe(ctx, started, 200);
       },
       (err: unknown) => {
@@ -50,7 +56,7 @@ export function mountDashboard(app: TemplatedApp, ctx: DashboardContext): void {
         if (err instanceof AuthError)
           ctx.metrics.authFailures.inc({ reason: err.reason, route: 'dashboard' });
         if (e.status >= 500) ctx.log.error({ err, orgId }, 'dashboard request failed');
-        reply.error(e);
+        reply.error(e, false, cors);
         observe(ctx, started, e.status);
       },
     );

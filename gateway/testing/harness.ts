@@ -31,8 +31,8 @@ export interface Harness {
   db: Db;
   /** Starts a gateway on a free port (stopped by `stop()` if the test does not). */
   gateway(overrides?: Overrides): Promise<Gateway>;
-  /** A token for orgs, valid for `ttlSeconds` (default 10 minutes). */
-  token(orgs: string[], grant?: Partial<TokenGrant>): Promise<string>;
+  /** A token for orgs, valid for `ttlSeconds` (default 10 minutes) from `now` (default now). */
+  token(orgs: string[], grant?: Partial<TokenGrant>, now?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +82,8 @@ export async function startHarness(
       gateways.push(g);
       return g;
     },
-    token: (orgs, grant = {}) => signToken(keys, { ttlSeconds: 600, ...grant, orgs }),
+    token: (orgs, grant = {}, now = Date.now()) =>
+      signToken(keys, { ttlSeconds: 600, ...grant, orgs }, now),
     async stop() {
       for (const g of gateways) await g.stop();
       await mongo?.close();
@@ -103,6 +104,9 @@ function toOverrides(cfg: Config): Overrides {
     GATEWAY_MAX_BACKPRESSURE_BYTES: String(cfg.GATEWAY_MAX_BACKPRESSURE_BYTES),
     GATEWAY_MAX_RESUME_FRAMES: String(cfg.GATEWAY_MAX_RESUME_FRAMES),
     GATEWAY_MAX_RANGE_DAYS: String(cfg.GATEWAY_MAX_RANGE_DAYS),
+    ...(cfg.GATEWAY_CORS_ORIGINS === undefined
+      ? {}
+      : { GATEWAY_CORS_ORIGINS: cfg.GATEWAY_CORS_ORIGINS.join(',') }),
     LOG_LEVEL: cfg.LOG_LEVEL,
   };
 }

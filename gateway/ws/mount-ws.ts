@@ -10,6 +10,7 @@ import { Reply } from '../../platform/http/reply.ts';
 import { tokenFromRequest } from '../auth/token-from-request.ts';
 import type { TokenKeys } from '../auth/token-keys.ts';
 import { verifyToken } from '../auth/verify-token.ts';
+import { socketOriginAllowed } from '../cors/cors.ts';
 import { AuthError } from '../errors.ts';
 import { parseClientMessage } from './client-message.ts';
 import { Fanout, type Socket } from './fanout.ts';
@@ -23,6 +24,8 @@ export interface WsContext extends ResumeContext {
   keys: TokenKeys;
   idleTimeoutS: number;
   maxClientMessageBytes: number;
+  /** `GATEWAY_CORS_ORIGINS`: other origins whose pages may open `/ws`. */
+  corsOrigins: ReadonlySet<string>;
 }
 
 /** uWS's idle-timeout granularity is 4 s and it refuses values below 8. */
@@ -65,6 +68,17 @@ function upgrade(
   const authorization = req.getHeader('authorization');
   const query = new URLSearchParams(req.getQuery() ?? '');
   const reply = new Reply(res);
+  const origin = req.getHeader('origin');
+  // A page of another origin may only use a token here if that origin is configured.
+  if (!socketOriginAllowed(origin, req.getHeader('host'), ctx.corsOrigins)) {
+    reply.json(403, {
+      error: {
+        code: 'origin_not_allowed',
+        message: `origin ${JSON.stringify(origin)} is not in GATEWAY_CORS_ORIGINS`,
+      },
+    });
+    return;
+  }
   verifyToken(ctx.keys, tokenFromRequest(authorization, query))
     .then((principal) => {
       const since = sinceParam(query);

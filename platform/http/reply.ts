@@ -41,10 +41,10 @@ export class Reply {
   }
 
   /** Answers an error as `{ error: { code, message } }`; 5xx messages stay generic. */
-  error(err: unknown, close = false): number {
+  error(err: unknown, close = false, headers: Record<string, string> = {}): number {
     const e = toHttpError(err);
     const body: ErrorBody = { error: { code: e.code, message: e.message } };
-    this.json(e.status, body, {}, close);
+    this.json(e.status, body, headers, close);
     return e.status;
   }
 }
