@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Collections } from '../schemas/read-models.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
@@ -23,7 +23,11 @@ interface PageGlobals {
   frames_: { event: string; seq?: number }[];
   ready: Promise<void>;
   location: { host: string };
-  document: { getElementById(id: string): { textContent: string | null } | null };
+  document: {
+    getElementById(id: string): { textContent: string | null } | null;
+    body: { dataset: Record<string, string | undefined> };
+  };
+  sessionStorage: { getItem(key: string): string | null };
   WebSocket: new (url: string) => { onmessage: ((e: { data: unknown }) => void) | null };
 }
 
@@ -124,4 +128,59 @@ describe('browser', () => {
     expect(await page.locator('#devs tr').count()).toBe(2);
     await page.close();
   });
+
+  it('browser - the page takes ?token= out of the address bar into sessionStorage, and a reload still works', async () => {
+    const page = await browser.newPage();
+    const token = await h.token(['acme']);
+    await page.goto(`http://127.0.0.1:${gw.port}/?token=${token}&from=2025-11-13&to=2025-11-19`);
+    await waitState(page, 'live');
+    expect(page.url()).toBe(`http://127.0.0.1:${gw.port}/?from=2025-11-13&to=2025-11-19`);
+    expect(page.url()).not.toContain(token);
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).sessionStorage.getItem('teampulse.token'),
+      ),
+    ).toBe(token);
+    await page.reload();
+    await waitState(page, 'live');
+    expect(await page.textContent('#commits')).not.toBe('–');
+    await page.close();
+  });
+
+  it('browser - a token that expires while open shows "sign in again" and the page stops reconnecting', async () => {
+    const page = await browser.newPage();
+    let sockets = 0;
+    page.on('websocket', () => sockets++);
+    const token = await h.token(['acme'], { ttlSeconds: 1 });
+    await page.goto(`http://127.0.0.1:${gw.port}/?token=${token}&from=2025-11-13&to=2025-11-19`);
+    await waitState(page, 'live');
+    // The gateway closes the socket with 4001 once exp (+2 s tolerance) has passed.
+    await waitState(page, 'unauthorized', 15_000);
+    expect(await page.textContent('#status')).toContain('sign in again');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(sockets).toBe(1);
+    await page.close();
+  });
+
+  it('browser - a token already expired at load shows "sign in again" and opens no socket', async () => {
+    const page = await browser.newPage();
+    let sockets = 0;
+    page.on('websocket', () => sockets++);
+    const expired = await h.token(['acme'], { ttlSeconds: 1 }, Date.now() - 120_000);
+    await page.goto(`http://127.0.0.1:${gw.port}/?token=${expired}&from=2025-11-13&to=2025-11-19`);
+    await waitState(page, 'unauthorized');
+    expect(await page.textContent('#status')).toContain('sign in again');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sockets).toBe(0);
+    await page.close();
+  });
 });
+
+/** Waits for the page's connection state (`document.body.dataset.state`, set by page.js). */
+async function waitState(page: Page, state: string, timeout = 5000): Promise<void> {
+  await page.waitForFunction(
+    (s) => (globalThis as unknown as PageGlobals).document.body.dataset.state === s,
+    state,
+    { timeout },
+  );
+}
