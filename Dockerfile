@@ -26,6 +26,8 @@ COPY gateway ./gateway
 COPY replay ./replay
 COPY backfill ./backfill
 COPY cli ./cli
+# The client library: bundled into the dashboard page at gateway start.
+COPY client ./client
 # The NATS auth volume is mounted here; a new named volume takes this directory's owner,
 # so the one-shot `nats-auth` service (running as node) can write into it.
 RUN mkdir /auth && chown node:node /auth

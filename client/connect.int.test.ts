@@ -153,6 +153,41 @@ describe('client library', () => {
     await relay.close();
   });
 
+  it('client - a resync (too much missed) refetches the dashboards and goes on from the new asOfSeq', async () => {
+    const relay = await tcpRelay();
+    const gw = await h.gateway({ GATEWAY_MAX_RESUME_FRAMES: '1' });
+    relay.to(gw.port);
+    const reasons: string[] = [];
+    const { client, spy, seen } = follow({
+      url: `http://127.0.0.1:${relay.port}`,
+      token: await h.token(['acme']),
+      onResync: (r) => reasons.push(r),
+    });
+    await live(client);
+    relay.to(undefined); // cut the connection; the gateway keeps running
+    await until('resuming', () => client.state !== ConnectionState.live);
+    const missed: number[] = [];
+    for (const n of [1, 2, 3])
+      missed.push(await publishUpdate(h.js, commitsUpdated('acme', '42', n)));
+    relay.to(gw.port);
+    await until('the resync', () => reasons.length === 1);
+    expect(reasons).toEqual(['too_many']);
+    await until('a refetch', () => seen.dashboards === 2);
+    await live(client);
+    // The third socket starts after the refetched dashboard, which already counts the missed ones.
+    expect(spy.urls.at(-1)).toMatch(new RegExp(`since=${missed.at(-1)}$`));
+    const next = await publishUpdate(h.js, commitsUpdated('acme', '42', 4));
+    await until('the next update', () => seen.updates.some((f) => f.seq === next));
+    // Frames replayed before the gateway gave up may have come through; nothing repeats.
+    const seqs = seen.updates.map((f) => f.seq);
+    expect(seqs.at(-1)).toBe(next);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    expect(seqs.every((q) => q === next || missed.includes(q))).toBe(true);
+    client.close();
+    await relay.close();
+    await gw.stop();
+  });
+
   it('client - a token expiring on the socket (close 4001) makes it ask getToken once and go on with the new token', async () => {
     const gw = await h.gateway();
     let asked = 0;

@@ -60,6 +60,7 @@ describe('image', () => {
       expect.arrayContaining(['cli/main.ts', 'replay/mod.ts', 'backfill/mod.ts']),
     );
     expect(graph.files).toContain('gateway/page/dashboard.html'); // read via import.meta.url
+    expect(graph.files).toContain('client/connect.ts'); // bundled into the page at start
     expect(graph.files.filter((f) => !inImage(f))).toEqual([]);
   });
 
