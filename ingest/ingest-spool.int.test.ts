@@ -253,6 +253,30 @@ describe('ingest - spool', () => {
     await third.stop();
   }, 90_000);
 
+  it('ingest - started while NATS is away: serves at once, spools, forwards once NATS answers', async () => {
+    await nats.stop();
+    const cold = await child('spool-cold');
+    const ready = await fetch(`${cold.base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { notes?: string[] }).notes).toContain(
+      'nats: not reached since start',
+    );
+    const ids = Array.from({ length: 10 }, (_, i) => `cold-${i}`);
+    for (const [i, id] of ids.entries()) {
+      const res = await postWebhook(cold.base, pushBody(6, i), { secret: SECRET, delivery: id });
+      expect(res.status).toBe(202);
+    }
+    await nats.restart();
+    await waitFor(
+      'the spool to drain',
+      async () => (await metric(cold.base, 'teampulse_ingest_spool_records')) === 0,
+    );
+    expectOnceInOrder(await logDeliveries(nats.url, nats.auth!.creds), ids);
+    const after = await postWebhook(cold.base, pushBody(6, 99), { secret: SECRET });
+    expect(after.status).toBe(200);
+    await cold.stop();
+  }, 60_000);
+
   it('ingest - two processes on one host each have their own spool; a second on the same spool is refused', async () => {
     const a = await child('spool-a');
     const b = await child('spool-b');

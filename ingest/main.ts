@@ -1,17 +1,16 @@
 import uWS from 'uWebSockets.js';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { Streams } from '../schemas/streams.ts';
 import { required, type Config } from '../platform/config.ts';
 import { runRoleIfMain } from '../platform/run-role.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
-import { connectNats, type NatsConnection } from '../platform/nats.ts';
-import { ensureStreams } from '../platform/streams.ts';
+import type { NatsConnection } from '../platform/nats.ts';
+import type { LogAppender } from '../platform/log/append.ts';
 import { createRegistry } from '../platform/metrics.ts';
-import { LogAppender } from '../platform/log/append.ts';
 import { mountOps } from '../platform/http/ops.ts';
 import { Reply } from '../platform/http/reply.ts';
 import { HttpError } from '../platform/http/http-error.ts';
 import { listen } from '../platform/http/listen.ts';
+import { linkLog } from './link-log.ts';
 import { ingestMetrics } from './metrics.ts';
 import { startSpool } from './spool/start-spool.ts';
 import { createSecretResolver, readRepoSecretsFile } from './secrets.ts';
@@ -22,7 +21,11 @@ export interface IngestHandle {
   stop(): Promise<void>;
 }
 
-/** Starts ingest: ensures the log stream, then serves the webhook route and the ops endpoints. */
+/**
+ * Starts ingest: connects to the log and ensures the stream (with the spool on, a NATS
+ * away at start is waited for in the background while deliveries are spooled), opens the
+ * spool, then serves the webhook route and the ops endpoints.
+ */
 export async function startIngest(
   cfg: Config,
   opts: { logger?: Logger; nc?: NatsConnection } = {},
@@ -38,17 +41,24 @@ export async function startIngest(
     cfg.GITHUB_REPO_SECRETS_FILE ? readRepoSecretsFile(cfg.GITHUB_REPO_SECRETS_FILE) : {},
     cfg.GITHUB_REPO_SECRETS ?? {},
   );
-  const nc =
-    opts.nc ?? (await connectNats(cfg, { name: 'teampulse-ingest', role: 'ingest', logger }));
-  const jsm = await jetstreamManager(nc);
-  await ensureStreams(jsm, cfg, [Streams.github.name]);
-
   const registry = createRegistry('ingest');
-  const spool = await startSpool(
-    cfg,
-    new LogAppender(nc, { timeoutMs: cfg.INGEST_APPEND_TIMEOUT_MS }),
-    { logger, registry },
-  );
+  // The log first, so bad settings or credentials fail before the spool directory is touched.
+  let reached: LogAppender | undefined;
+  let attach = (appender: LogAppender): void => {
+    reached = appender;
+  };
+  const log = await linkLog(cfg, {
+    logger,
+    nc: opts.nc,
+    waitForLog: cfg.INGEST_SPOOL_MAX_BYTES > 0,
+    onLog: (appender) => attach(appender),
+  });
+  const spool = await startSpool(cfg, { logger, registry }).catch(async (err: unknown) => {
+    await log.stop();
+    throw err;
+  });
+  attach = (appender) => spool.appender.attach(appender);
+  if (reached) attach(reached);
   const app = uWS.App();
   app.post(
     '/api/v1/webhooks/github',
@@ -72,9 +82,11 @@ export async function startIngest(
     },
   });
   async function logProblems(): Promise<string[]> {
-    if (nc.isClosed()) return ['nats: connection closed'];
+    const linked = log.current();
+    if (!linked) return ['nats: not reached since start'];
+    if (linked.nc.isClosed()) return ['nats: connection closed'];
     try {
-      await jsm.streams.info(Streams.github.name);
+      await linked.jsm.streams.info(Streams.github.name);
       return [];
     } catch (err) {
       return [`nats: stream ${Streams.github.name} not reachable (${(err as Error).message})`];
@@ -90,7 +102,7 @@ export async function startIngest(
     async stop() {
       server.close();
       await spool.stop();
-      if (!opts.nc) await nc.drain();
+      await log.stop();
     },
   };
 }

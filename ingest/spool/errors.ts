@@ -29,6 +29,14 @@ export class SpoolWriteError extends TeamPulseError {
   }
 }
 
+/** Ingest has not reached NATS since it started, and the spool is off. */
+export class LogNotReachedError extends TeamPulseError {
+  override name = 'LogNotReachedError';
+  constructor() {
+    super('log_not_reached', 'NATS has not been reached since ingest started');
+  }
+}
+
 /**
  * True when an append error is about the delivery's content (the log refuses it, so a
  * retry cannot help): such a delivery is answered 4xx, never spooled. Matched by code so

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/logger.ts';
 import type { AppendResult, LogAppender, LogEntry } from '../../platform/log/append.ts';
-import { isContentRejection } from './errors.ts';
+import { isContentRejection, LogNotReachedError } from './errors.ts';
 import type { Spool, SpooledRecord } from './spool.ts';
 import type { SpoolMetrics } from './spool-metrics.ts';
 
@@ -19,7 +19,7 @@ const RETRY_MAX_MS = 5000;
  * only after its PubAck. Without a spool it is the plain appender.
  */
 export class SpoolingAppender {
-  readonly #log: LogAppender;
+  #log: LogAppender | undefined;
   readonly #spool: Spool | undefined;
   readonly #logger: Logger;
   readonly #metrics: SpoolMetrics | undefined;
@@ -28,7 +28,7 @@ export class SpoolingAppender {
   #wake: (() => void) | undefined;
 
   constructor(
-    log: LogAppender,
+    log: LogAppender | undefined,
     spool: Spool | undefined,
     opts: { logger: Logger; metrics?: SpoolMetrics },
   ) {
@@ -43,12 +43,22 @@ export class SpoolingAppender {
     return this.#spool;
   }
 
+  /** The log is reachable (ingest started while NATS was away): use it, forward the spool. */
+  attach(log: LogAppender): void {
+    this.#log = log;
+    this.#kick();
+  }
+
   async append(entry: LogEntry): Promise<AppendOutcome> {
     const spool = this.#spool;
-    if (!spool) return await this.#log.append(entry);
-    if (spool.isEmpty) {
+    const log = this.#log;
+    if (!spool) {
+      if (!log) throw new LogNotReachedError();
+      return await log.append(entry);
+    }
+    if (spool.isEmpty && log) {
       try {
-        return await this.#log.append(entry);
+        return await log.append(entry);
       } catch (err) {
         if (isContentRejection(err)) throw err;
         if (spool.isEmpty)
@@ -60,11 +70,6 @@ export class SpoolingAppender {
     return { spooled: true };
   }
 
-  /** Starts forwarding what a previous run left in the spool. */
-  start(): void {
-    this.#kick();
-  }
-
   /** Stops forwarding (a publish under way finishes or times out) and closes the spool. */
   async stop(): Promise<void> {
     this.#stopping = true;
@@ -74,19 +79,20 @@ export class SpoolingAppender {
   }
 
   #kick(): void {
-    if (this.#forwarding || this.#stopping || !this.#spool) return;
-    this.#forwarding = this.#forward(this.#spool).finally(() => {
+    const log = this.#log;
+    if (this.#forwarding || this.#stopping || !this.#spool || !log) return;
+    this.#forwarding = this.#forward(this.#spool, log).finally(() => {
       this.#forwarding = undefined;
       // A record made durable as the loop ended: go again.
       if (this.#spool?.peek() && !this.#stopping) this.#kick();
     });
   }
 
-  async #forward(spool: Spool): Promise<void> {
+  async #forward(spool: Spool, log: LogAppender): Promise<void> {
     let delay = 0;
     let forwarded = 0;
     for (let record = spool.peek(); record && !this.#stopping; record = spool.peek()) {
-      const ok = await this.#forwardOne(spool, record);
+      const ok = await this.#forwardOne(spool, log, record);
       if (ok) {
         delay = 0;
         forwarded++;
@@ -101,11 +107,11 @@ export class SpoolingAppender {
   }
 
   /** True when the record may leave the spool: the log has it, or refused it for its content. */
-  async #forwardOne(spool: Spool, record: SpooledRecord): Promise<boolean> {
+  async #forwardOne(spool: Spool, log: LogAppender, record: SpooledRecord): Promise<boolean> {
     let entry: LogEntry | undefined;
     try {
       entry = await spool.read(record);
-      const result = await this.#log.append(entry);
+      const result = await log.append(entry);
       this.#metrics?.forwarded.inc({ outcome: result.duplicate ? 'duplicate' : 'appended' });
       return true;
     } catch (err) {

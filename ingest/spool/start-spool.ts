@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { LogAppender } from '../../platform/log/append.ts';
 import { Spool } from './spool.ts';
 import { spoolMetrics } from './spool-metrics.ts';
 import { SpoolingAppender } from './spooling-appender.ts';
 
 export interface IngestSpool {
   appender: SpoolingAppender;
+  /** False with INGEST_SPOOL_MAX_BYTES=0. */
+  enabled: boolean;
   /** Readiness notes while the spool holds anything; empty otherwise. */
   notes(): string[];
   /** True when the spool is on and below its cap, so a log outage does not stop ingest. */
@@ -31,17 +32,22 @@ async function spoolDir(cfg: Config): Promise<{ dir: string; temporary: boolean 
 }
 
 /**
- * Opens ingest's spool (unless INGEST_SPOOL_MAX_BYTES is 0), registers its metrics and
- * starts forwarding what a previous run left in it.
+ * Opens ingest's spool (unless INGEST_SPOOL_MAX_BYTES is 0) and registers its metrics;
+ * what a previous run left in it is forwarded once the log is attached to the appender.
  */
 export async function startSpool(
   cfg: Config,
-  log: LogAppender,
   deps: { logger: Logger; registry: Registry },
 ): Promise<IngestSpool> {
   if (cfg.INGEST_SPOOL_MAX_BYTES === 0) {
-    const appender = new SpoolingAppender(log, undefined, { logger: deps.logger });
-    return { appender, notes: () => [], hasRoom: () => false, stop: () => appender.stop() };
+    const appender = new SpoolingAppender(undefined, undefined, { logger: deps.logger });
+    return {
+      appender,
+      enabled: false,
+      notes: () => [],
+      hasRoom: () => false,
+      stop: () => appender.stop(),
+    };
   }
   const { dir, temporary } = await spoolDir(cfg);
   const { spool, tornBytes } = await Spool.open(dir, { maxBytes: cfg.INGEST_SPOOL_MAX_BYTES });
@@ -51,10 +57,10 @@ export async function startSpool(
   if (tornBytes > 0)
     deps.logger.warn({ dir, tornBytes }, 'spool: torn tail discarded (never acknowledged)');
   deps.logger.info({ dir, records: left.records, bytes: left.bytes }, 'spool open');
-  const appender = new SpoolingAppender(log, spool, { logger: deps.logger, metrics });
-  appender.start();
+  const appender = new SpoolingAppender(undefined, spool, { logger: deps.logger, metrics });
   return {
     appender,
+    enabled: true,
     notes() {
       const s = spool.stats();
       if (s.records === 0) return [];
