@@ -336,6 +336,19 @@ describe('tail - the real command', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('piped into head, it ends quietly when the pipe closes', async () => {
+    const { stdout, stderr } = await execFileAsync(
+      'bash',
+      [
+        '-c',
+        'node bin/teampulse.js tail --from-seq 1 --until-end --output ndjson | head -c 100; echo " status=${PIPESTATUS[0]}"',
+      ],
+      { env: { ...process.env, ...analystEnv(servers) }, timeout: 30_000 },
+    );
+    expect(stdout).toMatch(/^\{"seq":1,.* status=0\n$/s);
+    expect(stderr).toBe('');
+  });
+
   it('a bad --from-seq is refused by the option parser', async () => {
     const r = await cli(['--from-seq', 'abc']);
     expect(r.code).toBe(1);

@@ -47,6 +47,11 @@ export function registerTailCommand(program: Command, opts: TailCommandOptions =
     )
     .action(async (o: TailOptions & { stream?: string }) => {
       const plan = planTail({ ...o, source: o.stream });
+      // `teampulse tail … | head` closes the pipe: that ends the tail, quietly.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
       const cfg = config();
       // As an analyst: tail is the analysts' tool, and the role decides the reply inbox
       // (`_INBOX`), which analyst credentials allow.
