@@ -27,6 +27,8 @@ export function checkRequest(meta: RequestMeta, maxBytes: number): void {
   }
   if (!meta.signature) throw IngestErrors.missingSignature();
   if (!SIGNATURE_PATTERN.test(meta.signature)) throw IngestErrors.malformedSignature();
+  // Two lengths mean two framings of the same bytes (RFC 9112 §6.3: an error): refuse.
+  if (meta.repeatedContentLength) throw IngestErrors.badHeader('several Content-Length headers');
   if (meta.contentLength !== undefined && !(meta.contentLength >= 0)) {
     throw IngestErrors.badHeader('content-length is not a number');
   }

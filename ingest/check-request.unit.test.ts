@@ -58,4 +58,8 @@ describe('check-request', () => {
     expect(answer({ contentLength: 101 })).toEqual({ status: 413, code: 'payload_too_large' });
     expect(answer({ contentLength: 100 })).toBe('ok');
   });
+
+  it('check-request - Content-Length sent twice gets 400 (two framings of one body)', () => {
+    expect(answer({ repeatedContentLength: true })).toEqual({ status: 400, code: 'bad_header' });
+  });
 });

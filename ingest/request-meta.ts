@@ -10,6 +10,8 @@ export interface RequestMeta {
   signature: string;
   /** GitHub headers under their stored names. */
   githubHeaders: Record<string, string>;
+  /** Set when Content-Length came more than once (uWS frames the body by the first). */
+  repeatedContentLength?: true;
 }
 
 export function readRequestMeta(req: HttpRequest): RequestMeta {
@@ -19,7 +21,12 @@ export function readRequestMeta(req: HttpRequest): RequestMeta {
     if (value) githubHeaders[stored] = value;
   }
   const length = req.getHeader('content-length');
+  let lengths = 0;
+  req.forEach((name) => {
+    if (name === 'content-length') lengths++;
+  });
   return {
+    ...(lengths > 1 ? { repeatedContentLength: true as const } : {}),
     contentType: req.getHeader('content-type'),
     contentLength: length === '' ? undefined : Number(length),
     event: req.getHeader('x-github-event'),
