@@ -52,6 +52,7 @@ const ingest = spawn(process.execPath, ['--import', 'tsx', 'ingest/main.ts'], {
     INGEST_PORT: String(port),
     GITHUB_WEBHOOK_SECRET: FUZZ_SECRET,
     INGEST_MAX_BODY_BYTES: String(MAX_BODY),
+    INGEST_SPOOL_DIR: join(dir, 'spool'),
     LOG_LEVEL: 'warn',
   },
   stdio: ['ignore', 'ignore', 'inherit'],

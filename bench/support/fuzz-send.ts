@@ -13,11 +13,11 @@ export interface Answer {
 /** Sends fuzz cases to one server: node:http (keep-alive) for well-formed requests, raw TCP for the rest. */
 export class FuzzSender {
   private readonly agent: Agent;
-  constructor(
-    private readonly port: number,
-    concurrency: number,
-    private readonly timeoutMs = 10_000,
-  ) {
+  private readonly port: number;
+  private readonly timeoutMs: number;
+  constructor(port: number, concurrency: number, timeoutMs = 10_000) {
+    this.port = port;
+    this.timeoutMs = timeoutMs;
     this.agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   }
 
