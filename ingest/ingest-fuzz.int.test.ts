@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -5,7 +6,8 @@ import { loadConfig } from '../platform/config.ts';
 import { Streams } from '../schemas/streams.ts';
 import { natsAs } from '../test/support/nats-as.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
-import { FUZZ_SECRET, fuzzCase } from '../bench/support/fuzz-cases.ts';
+import { FUZZ_SECRET, fuzzCase, validDelivery } from '../bench/support/fuzz-cases.ts';
+import { FuzzSender } from '../bench/support/fuzz-send.ts';
 import { formatReport, runFuzz } from '../bench/support/fuzz-run.ts';
 import { startIngest, type IngestHandle } from './main.ts';
 
@@ -36,6 +38,19 @@ beforeAll(async () => {
   ingest = await startIngest(cfg);
 });
 
+/** Starts a body it never finishes (Content-Length says more), then resets the connection. */
+async function abandonBody(port: number): Promise<void> {
+  const sock = tcpConnect({ host: '127.0.0.1', port });
+  await new Promise((r) => sock.once('connect', r));
+  sock.write(
+    'POST /api/v1/webhooks/github HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n' +
+      `x-github-event: push\r\nx-github-delivery: gone\r\nx-hub-signature-256: sha256=${'a'.repeat(64)}\r\n` +
+      'content-length: 100000\r\n\r\n{"zen":',
+  );
+  await new Promise((r) => setTimeout(r, 50));
+  sock.resetAndDestroy();
+}
+
 afterAll(async () => {
   await ingest?.stop();
   await nc?.close();
@@ -43,6 +58,31 @@ afterAll(async () => {
 });
 
 describe('ingest under hostile input', () => {
+  it('ingest-fuzz - clients that go away mid-body give their in-flight slot back (no lasting 503 overloaded)', async () => {
+    const small = await startIngest(
+      loadConfig(
+        {},
+        {
+          ...servers.natsEnv('ingest'),
+          INGEST_PORT: '0',
+          GITHUB_WEBHOOK_SECRET: FUZZ_SECRET,
+          INGEST_MAX_INFLIGHT: '2',
+          LOG_LEVEL: 'silent',
+        },
+      ),
+    );
+    const sender = new FuzzSender(small.port, 1);
+    try {
+      for (let i = 0; i < 5; i++) await abandonBody(small.port);
+      await new Promise((r) => setTimeout(r, 200));
+      const a = await sender.send(validDelivery(`gone-${Date.now()}`));
+      expect(a.status, a.body).toBe(200);
+    } finally {
+      sender.close();
+      await small.stop();
+    }
+  });
+
   it('ingest-fuzz - the generator is a pure function of (seed, index)', () => {
     const opts = { seed: SEED, tag: 't', maxBodyBytes: MAX_BODY };
     for (const i of [0, 1, 77, 2999]) expect(fuzzCase(i, opts)).toEqual(fuzzCase(i, opts));

@@ -50,7 +50,8 @@ export function webhookRoute(deps: WebhookRouteDeps) {
     }
     inflight++;
     const receivedAt = new Date();
-    readBody(res, deps.maxBodyBytes, meta.contentLength)
+    // Rejects when the client goes away mid-body, so the in-flight slot is given back.
+    readBody(res, deps.maxBodyBytes, meta.contentLength, (f) => reply.whenAborted(f))
       .then((body) => verifyDelivery(meta, body, deps.secrets, receivedAt))
       .then(async (entry) => {
         const started = performance.now();

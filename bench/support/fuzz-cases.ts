@@ -87,6 +87,11 @@ const ODD_TYPES: [unknown, Expect][] = [
   [{ zen: 'Keep it logically awesome.', hook_id: 1 }, ok],
 ];
 
+/** A well-formed signed push with this delivery id. */
+export function validDelivery(delivery: string): Wire {
+  return signed(pushBody(rng(0, 0)), delivery);
+}
+
 /** The case at `index`: a pure function of (seed, index), so any case can be replayed alone. */
 export function fuzzCase(index: number, opts: GenOptions): FuzzCase {
   const r = rng(opts.seed, index);

@@ -1,4 +1,4 @@
-import { fuzzCase, type FuzzCase } from './fuzz-cases.ts';
+import { fuzzCase, validDelivery, type FuzzCase } from './fuzz-cases.ts';
 import { FuzzSender, type Answer } from './fuzz-send.ts';
 
 export interface FuzzOptions {
@@ -120,6 +120,15 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   report.seconds = (performance.now() - started) / 1000;
   await probe();
+  // Nothing leaked (in-flight slots, buffers): ingest still takes a delivery after all that.
+  const last = await sender.send(validDelivery(`${o.tag}-last`));
+  if (last.status === 200) accepted.add(`${o.tag}-last`);
+  else
+    report.failures.push({
+      index: -1,
+      cls: 'final-delivery',
+      reason: `${last.status} ${last.body}`,
+    });
   report.accepted = accepted.size;
   // Spooled deliveries reach the log when the spool forwards them: give it a little time.
   for (let i = 0; i < 300; i++) {

@@ -93,7 +93,12 @@ export class FuzzSender {
         resolve(a);
       };
       const parsed = () => parseFirstResponse(Buffer.concat(got));
-      const timer = setTimeout(() => done(parsed() ?? { status: 'timeout', body: '' }), timeoutMs);
+      // A reset, not a FIN: uWS waits on a half-closed socket until its idle timeout.
+      const timer = setTimeout(() => {
+        const a = parsed() ?? { status: 'timeout' as const, body: '' };
+        sock.resetAndDestroy();
+        done(a);
+      }, timeoutMs);
       sock.on('data', (d: Buffer) => {
         got.push(d);
         const a = parsed();

@@ -6,11 +6,14 @@ import { HttpError } from './http-error.ts';
  * allocated once and each chunk copied in (uWS reuses its chunk memory, so it must be
  * copied before the callback returns). Over the limit it rejects at once with a 413
  * without reading further; the caller answers and closes the connection.
+ * `whenAborted` (e.g. `Reply#whenAborted`) makes it reject when the client goes away
+ * before the last byte; without it such a read never settles and its buffer is never freed.
  */
 export function readBody(
   res: HttpResponse,
   limit: number,
   contentLength: number | undefined,
+  whenAborted?: (f: () => void) => void,
 ): Promise<Buffer> {
   if (contentLength !== undefined && contentLength > limit) {
     return Promise.reject(tooLarge(limit));
@@ -19,6 +22,12 @@ export function readBody(
     let buf = Buffer.allocUnsafe(contentLength ?? Math.min(64 * 1024, limit));
     let length = 0;
     let failed = false;
+    whenAborted?.(() => {
+      if (failed) return;
+      failed = true;
+      buf = Buffer.alloc(0);
+      reject(new HttpError(400, 'aborted', 'the client went away before the body ended'));
+    });
     res.onData((chunk, isLast) => {
       if (failed) return;
       const view = new Uint8Array(chunk);

@@ -11,11 +11,19 @@ export class Reply {
   done = false;
   readonly res: HttpResponse;
 
+  readonly #onAbort: (() => void)[] = [];
   constructor(res: HttpResponse) {
     this.res = res;
     res.onAborted(() => {
       this.aborted = true;
+      for (const f of this.#onAbort.splice(0)) f();
     });
+  }
+
+  /** Runs `f` when the client goes away (uWS allows one abort handler per response). */
+  whenAborted(f: () => void): void {
+    if (this.aborted) f();
+    else this.#onAbort.push(f);
   }
 
   /** Sends a JSON body (already serialised or an object) with a status. */
