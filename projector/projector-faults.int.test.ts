@@ -1,13 +1,19 @@
 import { headers } from '@nats-io/nats-core';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSha, type FakePush } from '../platform/github/push-payload.ts';
-import { registerDlqCommands } from '../cli/mod.ts';
 import { DlqHeaders, LogHeaders, Subjects } from '../schemas/streams.ts';
 import { githubSubject } from '../schemas/subject.ts';
 import { contractErrors, headersRecord } from '../scripts/contract/check-message.ts';
 import { useServers, type TestServers } from '../test/support/servers.ts';
 import type { DeadLetterAlert } from './dead-letter/dead-letter-writer.ts';
+import {
+  getDeadLetter,
+  purgeDeadLetters,
+  retryDeadLetter,
+  type DeadLetter,
+  type RetryResult,
+} from './dead-letter/dlq-admin.ts';
+import { applyLogMessage, openProjectorContext } from './connect.ts';
 import { projectorHarness, waitFor, type Harness } from './testing/harness.ts';
 
 let servers: TestServers;
@@ -31,16 +37,18 @@ function onePush(owner: string, author: string, sha: string): FakePush {
   };
 }
 
-async function dlqCli(...args: string[]): Promise<string> {
-  let out = '';
-  const program = new Command('teampulse').exitOverride();
-  registerDlqCommands(program, {
-    // The dlq commands run as an operator, with admin creds.
-    config: () => ({ ...h.cfg, NATS_CREDS: servers.creds.admin }),
-    write: (t) => void (out += t),
-  });
-  await program.parseAsync(['node', 'teampulse', 'dlq', ...args]);
-  return out;
+/** What `teampulse dlq retry` runs: the projector's own decode-and-apply path, as admin. */
+async function retryWithAdmin(letter: DeadLetter): Promise<RetryResult> {
+  const ctx = await openProjectorContext(
+    { ...h.cfg, NATS_CREDS: servers.creds.admin },
+    {},
+    { role: 'admin' },
+  );
+  try {
+    return await retryDeadLetter(ctx.jsm, letter, (msg) => applyLogMessage(ctx, msg));
+  } finally {
+    await ctx.close();
+  }
 }
 
 describe('projector faults', () => {
@@ -111,13 +119,12 @@ describe('projector faults', () => {
     );
     expect((await h.models()).counters['org:faults:dev:doomed:commits:2025-10-10']).toBeUndefined();
 
-    expect(await dlqCli('list')).toContain('handler exploded');
-    expect(await dlqCli('show', String(letter.dlqSeq))).toContain(
-      '"deliveryId": "doomed-delivery"',
-    );
-    // The CLI runs its own batch code, without the fault: the cause is "fixed".
+    // The cause is "fixed": a retry runs the projector's batch code without the fault.
+    // (The `teampulse dlq` commands around this are tested in cli/dlq.e2e.test.ts.)
+    const stored = await getDeadLetter(h.jsm, letter.dlqSeq);
+    expect(stored?.deliveryId).toBe('doomed-delivery');
     broken = false;
-    expect(await dlqCli('retry', String(letter.dlqSeq))).toContain('applied and removed');
+    expect(await retryWithAdmin(stored!)).toEqual({ dlqSeq: letter.dlqSeq, ok: true });
     expect(await h.deadLetters()).toEqual([]);
     expect((await h.models()).counters['org:faults:dev:doomed:commits:2025-10-10']).toBe(1);
     sub.unsubscribe();
@@ -153,12 +160,14 @@ describe('projector faults', () => {
     expect(letters[0]!.error).toContain('commits.0.id: commit id must be a hex sha');
     expect(letters[1]!.error).toContain('body is not JSON');
     expect((await h.models()).counters['org:faults:dev:afterbad:commits:2025-10-10']).toBe(1);
-    // Retrying poison fails again and keeps it.
-    expect(await dlqCli('retry', String(letters[0]!.dlqSeq))).toContain('failed again');
-    process.exitCode = 0;
-    expect(await dlqCli('purge', String(letters[0]!.dlqSeq))).toBe('purged 1\n');
-    expect(await dlqCli('purge', '--all', '--yes')).toBe('purged 1\n');
-    expect(await dlqCli('list')).toBe('no dead letters\n');
+    // Retrying poison fails again and keeps it; purging one, then the rest, empties the DLQ.
+    const retried = await retryWithAdmin(letters[0]!);
+    expect(retried).toMatchObject({ dlqSeq: letters[0]!.dlqSeq, ok: false });
+    expect(retried.error).toContain('commit id must be a hex sha');
+    expect(await h.deadLetters()).toHaveLength(2);
+    expect(await purgeDeadLetters(h.jsm, letters[0]!.dlqSeq)).toBe(1);
+    expect(await purgeDeadLetters(h.jsm)).toBe(1);
+    expect(await h.deadLetters()).toEqual([]);
     await projector.stop();
   });
 

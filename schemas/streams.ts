@@ -16,6 +16,10 @@ export const BODY_BUCKET = 'github-bodies';
 export const Subjects = {
   alertsDlq: 'teampulse.alerts.dlq',
   alertsPrefix: 'teampulse.alerts',
+  /** Every alert (what analysts subscribe to). */
+  alertsAll: 'teampulse.alerts.>',
+  /** Everything TeamPulse itself publishes outside the log (updates, alerts, control). */
+  teampulseAll: 'teampulse.>',
 } as const;
 
 /** Durable consumer names. */

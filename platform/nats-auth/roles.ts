@@ -1,4 +1,4 @@
-import { BODY_BUCKET, Consumers, Streams } from '../../schemas/streams.ts';
+import { BODY_BUCKET, Consumers, Streams, Subjects } from '../../schemas/streams.ts';
 
 /**
  * The kinds of NATS user TeamPulse mints credentials for. `admin` is what replay,
@@ -40,6 +40,11 @@ export interface RolePermissions {
 const API = '$JS.API';
 const OBJ_STREAM = `OBJ_${BODY_BUCKET}`;
 const { github, updates, dlq, advisories } = Streams;
+// Subject wildcards of the streams and of TeamPulse's own messages, from their one home.
+const [LOG] = github.subjects;
+const [UPDATES] = updates.subjects;
+const [DEAD_LETTERS] = dlq.subjects;
+const { alertsAll: ALERTS, teampulseAll: TEAMPULSE } = Subjects;
 
 /**
  * Read a stream through ordered/ephemeral consumers, direct get and msg get. `bareCreate`
@@ -102,7 +107,7 @@ export const ROLE_PERMISSIONS = {
   ingest: {
     pub: {
       allow: [
-        'github.>',
+        LOG,
         `${API}.INFO`,
         ...ensure(github.name, OBJ_STREAM),
         // Large bodies: chunks and meta, the existence check and the purge of a replaced object.
@@ -125,9 +130,9 @@ export const ROLE_PERMISSIONS = {
         // The advisory names a GITHUB sequence; the projector fetches that message.
         `${API}.STREAM.MSG.GET.${github.name}`,
         ...readStream(OBJ_STREAM),
-        'teampulse.updates.>',
-        'teampulse.alerts.>',
-        'dlq.>',
+        UPDATES,
+        ALERTS,
+        DEAD_LETTERS,
       ],
       deny: [],
     },
@@ -153,16 +158,16 @@ export const ROLE_PERMISSIONS = {
         `${API}.>`,
         '$JS.ACK.>',
         '$JS.FC.>',
-        'github.>',
-        'teampulse.>',
-        'dlq.>',
+        LOG,
+        TEAMPULSE,
+        DEAD_LETTERS,
         `$O.${BODY_BUCKET}.>`,
       ],
       deny: [],
     },
     // And watch everything TeamPulse publishes, as an operator would while debugging.
     sub: {
-      allow: [inbox('admin'), 'github.>', 'teampulse.>', 'dlq.>', '$JS.EVENT.>'],
+      allow: [inbox('admin'), LOG, TEAMPULSE, DEAD_LETTERS, '$JS.EVENT.>'],
       deny: [],
     },
   },
@@ -182,9 +187,9 @@ export const ROLE_PERMISSIONS = {
       // Said again as denies (a deny beats any allow): the log and TeamPulse's durables
       // stay out of reach even if an allow above is ever widened by mistake.
       deny: [
-        'github.>',
-        'teampulse.>',
-        'dlq.>',
+        LOG,
+        TEAMPULSE,
+        DEAD_LETTERS,
         '$O.>',
         `${API}.STREAM.CREATE.>`,
         `${API}.STREAM.UPDATE.>`,
@@ -200,7 +205,7 @@ export const ROLE_PERMISSIONS = {
       ],
     },
     sub: {
-      allow: ['github.>', 'teampulse.updates.>', 'teampulse.alerts.>', inbox('analyst')],
+      allow: [LOG, UPDATES, ALERTS, inbox('analyst')],
       deny: [`${INTERNAL_INBOX_ROOT}.>`],
     },
   },
