@@ -271,8 +271,20 @@ describe('analysts - the nats CLI, as the README shows it', () => {
     for (const id of ['old-1', 'h-1', 'h-3']) expect(out).toContain(`Nats-Msg-Id: ${id}`);
   });
 
+  it('`nats stream view GITHUB --since 1h` pages through history in a terminal', async () => {
+    // stream view pages interactively and wants a terminal, as an analyst has: `script`
+    // (util-linux) gives it one. The page size (25) holds all of the seeded history, so
+    // it ends with "Reached apparent end of data" instead of asking for the next page.
+    const command = [nats, 'stream', 'view', 'GITHUB', '25', '--since', '1h'];
+    const p = run(['script', '-qec', command.map((a) => `'${a}'`).join(' '), '/dev/null']);
+    expect(await p.exited, p.stderr()).toBe(0);
+    const out = p.lines.join('\n');
+    expect(out).toMatch(/Subject: github\.push\.octo\.hello-world/);
+    expect(out).toMatch(/Subject: github\.issues\.octo\.hello-world/);
+    expect(out).toMatch(/Reached apparent end of data/);
+  });
+
   it('`nats stream get --last-for` shows the large-body reference, `nats object get` fetches the body', async () => {
-    // (`nats stream view` pages interactively: it needs a terminal, so the README shows `get`.)
     const get1 = run([nats, 'stream', 'get', 'GITHUB', '--last-for', 'github.push.octo.big']);
     expect(await get1.exited, get1.stderr()).toBe(0);
     expect(get1.lines.join('\n')).toMatch(/TeamPulse-Body-Ref: h-4/);
