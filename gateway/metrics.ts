@@ -11,6 +11,7 @@ export interface GatewayMetrics {
   slowClientCloses: Counter;
   authFailures: Counter<'reason' | 'route'>;
   dashboardSeconds: Histogram<'status'>;
+  freshnessSeconds: Histogram;
 }
 
 /** Registers the gateway's metrics on a registry. */
@@ -64,6 +65,12 @@ export function gatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Dashboard API latency',
       labelNames: ['status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    freshnessSeconds: new Histogram({
+      name: 'teampulse_gateway_freshness_seconds',
+      help: 'From ingest receiving a delivery (lineage receivedAt) to its update frame handed to live sockets',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
   };

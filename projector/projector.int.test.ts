@@ -55,7 +55,9 @@ describe('projector', () => {
   it("projector - the seed's example reaches commits, counters, snapshots and COMMITS_UPDATED", async () => {
     const updates = h.nc.subscribe('teampulse.updates.acme.42', { max: 1 });
     const projector = await h.start();
+    const appending = Date.now();
     const { seq } = await h.append(seedPush(), 'seed-delivery');
+    const appended = Date.now();
     await h.settled();
     const models = await h.models();
     expect(models.commits.map((c) => [c.authorGithubId, c.filesCount, c.modulePaths])).toEqual(
@@ -92,8 +94,12 @@ describe('projector', () => {
       expect(update.payload).toEqual({
         commitCount: 3,
         days: ['2025-11-19'],
-        lineage: [{ streamSeq: seq, deliveryId: 'seed-delivery' }],
+        lineage: [{ streamSeq: seq, deliveryId: 'seed-delivery', receivedAt: expect.any(String) }],
       });
+      // The delivery's receive time (log header) rides along, for the gateway's freshness metric.
+      const receivedAt = Date.parse(update.payload.lineage[0]!.receivedAt!);
+      expect(receivedAt).toBeGreaterThanOrEqual(appending);
+      expect(receivedAt).toBeLessThanOrEqual(appended);
     }
     await projector.stop();
   });

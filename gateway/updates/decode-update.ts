@@ -10,6 +10,8 @@ export interface DecodedUpdate {
   room: string;
   /** The frame as UTF-8, encoded once and sent as a text message to every recipient. */
   frame: Buffer;
+  /** The earliest `receivedAt` of its lineage (epoch ms), for the freshness histogram. */
+  receivedAtMs?: number | undefined;
 }
 
 /** A message on `UPDATES` that is not a valid COMMITS_UPDATED for its subject; it is skipped and counted. */
@@ -48,5 +50,21 @@ export function decodeUpdate(subject: string, seq: number, body: Uint8Array): De
     );
   }
   const room = roomOfOrgToken(parts.orgToken);
-  return { seq, room, frame: Buffer.from(updateFrame(room, seq, parsed.data), 'utf8') };
+  return {
+    seq,
+    room,
+    frame: Buffer.from(updateFrame(room, seq, parsed.data), 'utf8'),
+    receivedAtMs: earliestReceivedAt(parsed.data),
+  };
+}
+
+/** The earliest delivery receive time an update names (undefined when none does). */
+export function earliestReceivedAt(update: CommitsUpdated): number | undefined {
+  let min: number | undefined;
+  for (const l of update.payload.lineage) {
+    if (l.receivedAt === undefined) continue;
+    const ms = Date.parse(l.receivedAt);
+    if (!Number.isNaN(ms) && (min === undefined || ms < min)) min = ms;
+  }
+  return min;
 }

@@ -16,6 +16,22 @@ describe('decode update', () => {
     expect(frame).toEqual({ event: 'commits:update', room: 'org:acme', seq: 17, data: u });
   });
 
+  it('decode update - receivedAtMs is the earliest lineage receivedAt; without one it is undefined; a non-ISO one is an invalid update', () => {
+    const u = commitsUpdated('acme', '42', 2, 3);
+    u.payload.lineage[0]!.receivedAt = '2026-03-01T10:00:01.500Z';
+    u.payload.lineage[2]!.receivedAt = '2026-03-01T10:00:00.250Z';
+    expect(decodeUpdate(updatesSubject('acme', '42'), 1, body(u)).receivedAtMs).toBe(
+      Date.parse('2026-03-01T10:00:00.250Z'),
+    );
+    const plain = commitsUpdated('acme', '42', 1);
+    expect(decodeUpdate(updatesSubject('acme', '42'), 2, body(plain)).receivedAtMs).toBeUndefined();
+    const bad = commitsUpdated('acme', '42', 1);
+    (bad.payload.lineage[0] as { receivedAt?: string }).receivedAt = 'yesterday';
+    expect(() => decodeUpdate(updatesSubject('acme', '42'), 3, body(bad))).toThrow(
+      InvalidUpdateError,
+    );
+  });
+
   it('decode update - org ids with dots keep the encoded subject token as room', () => {
     const u = commitsUpdated('socket.io', '1', 1);
     const d = decodeUpdate(updatesSubject('socket.io', '1'), 1, body(u));

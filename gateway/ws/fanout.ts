@@ -129,6 +129,10 @@ export class Fanout {
     if (subscribers > 0) {
       this.app.publish(update.room, update.frame);
       this.metrics.framesSent.inc(subscribers);
+      // Live delivery only: a resume's replay is old by design and would swamp the figure.
+      if (update.receivedAtMs !== undefined) {
+        this.metrics.freshnessSeconds.observe(Math.max(0, Date.now() - update.receivedAtMs) / 1000);
+      }
       // What any one socket's buffer can have grown by since the last sweep (frame plus header).
       this.#bytesSinceSweep += update.frame.byteLength + FRAME_HEADER_BYTES;
     }

@@ -114,6 +114,26 @@ describe('ws delivery', () => {
     await c.close();
   });
 
+  it('ws delivery - the freshness histogram observes now minus the earliest lineage receivedAt of each live frame; an update without one is not observed', async () => {
+    const c = await connectClient(wsUrl(gw.port, await h.token(['acme'])));
+    const update = commitsUpdated('acme', '42', 2, 2);
+    const now = Date.now();
+    update.payload.lineage[0]!.receivedAt = new Date(now - 500).toISOString();
+    update.payload.lineage[1]!.receivedAt = new Date(now - 2000).toISOString();
+    const seq = await publishUpdate(h.js, update);
+    const plain = await publishUpdate(h.js, commitsUpdated('acme', '42', 1));
+    await c.waitFor((f) => f.seq === plain);
+    expect(c.seqs()).toEqual([seq, plain]);
+    const metrics = await (await fetch(`http://127.0.0.1:${gw.port}/metrics`)).text();
+    const bucket = (le: string) =>
+      new RegExp(`teampulse_gateway_freshness_seconds_bucket\\{[^}]*le="${le}"[^}]*\\} (\\d+)`);
+    // ~2 s old (the earlier of the two receive times), so above 1 s and within 2.5 s.
+    expect(metrics).toMatch(/teampulse_gateway_freshness_seconds_count\{[^}]*\} 1\b/);
+    expect(metrics.match(bucket('1'))?.[1]).toBe('0');
+    expect(metrics.match(bucket('2.5'))?.[1]).toBe('1');
+    await c.close();
+  });
+
   it('ws delivery - /healthz, /readyz and /metrics answer; metrics count connections and frames', async () => {
     const base = `http://127.0.0.1:${gw.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

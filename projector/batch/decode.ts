@@ -49,11 +49,15 @@ export async function decodePush(
       },
     );
   }
+  const headers = readLogHeaders(msg.headers, msg.seq);
   return {
     type: 'push',
     streamSeq: msg.seq,
-    deliveryId: deliveryIdOf(msg),
+    deliveryId: headers.deliveryId,
     subject: msg.subject,
+    ...(headers.receivedAt && !Number.isNaN(headers.receivedAt.getTime())
+      ? { receivedAt: headers.receivedAt }
+      : {}),
     push: parsed.data,
   };
 }

@@ -1,5 +1,6 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../../platform/logger.ts';
+import { shouldWaitForMore } from './batch-wait.ts';
 
 /**
  * Keeps up to one batch of messages fetched ahead of the batch being processed, so the
@@ -13,6 +14,8 @@ export class Prefetcher {
   #paused = false;
   #current: ConsumerMessages | undefined;
   #pump: Promise<void> | undefined;
+  /** `info.pending` of the latest message fetched: how many more the log holds for us. */
+  #pending = 0;
 
   private readonly consumer: Consumer;
   private readonly opts: {
@@ -51,16 +54,24 @@ export class Prefetcher {
   }
 
   /**
-   * Up to `max` messages: waits for the first, then up to `waitMs` for the batch to fill.
-   * Resolves empty once stopped.
+   * Up to `max` messages: waits for the first, then, while the log says more are coming
+   * (see {@link shouldWaitForMore}), up to `waitMs` for the batch to fill. Resolves empty
+   * once stopped.
    */
   async take(max: number, waitMs: number): Promise<JsMsg[]> {
     while (this.#buffer.length === 0 && !this.#stopped) await this.#changed();
-    if (this.#buffer.length < max && waitMs > 0 && !this.#stopped) {
-      const deadline = Date.now() + waitMs;
-      while (this.#buffer.length < max && !this.#stopped && Date.now() < deadline) {
-        await Promise.race([this.#changed(), sleep(deadline - Date.now())]);
-      }
+    const start = Date.now();
+    for (;;) {
+      const elapsedMs = Date.now() - start;
+      const wait = shouldWaitForMore({
+        buffered: this.#buffer.length,
+        max,
+        pending: this.#pending,
+        elapsedMs,
+        waitMs,
+      });
+      if (!wait || this.#stopped) break;
+      await Promise.race([this.#changed(), sleep(waitMs - elapsedMs)]);
     }
     if (this.#stopped) return [];
     const batch = this.#buffer.splice(0, max);
@@ -91,6 +102,7 @@ export class Prefetcher {
         if (this.#stopped) this.#current.stop();
         for await (const msg of this.#current) {
           this.#buffer.push(msg);
+          this.#pending = msg.info.pending;
           this.opts.onPending?.(msg.info.pending);
           this.#wake();
         }

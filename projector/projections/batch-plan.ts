@@ -73,6 +73,7 @@ export function planBatch(events: readonly ProjectorEvent[], opts: PlanOptions):
     repoOf(orgId, repoId).lineage.push({
       streamSeq: event.streamSeq,
       deliveryId: event.deliveryId,
+      ...(event.receivedAt ? { receivedAt: event.receivedAt.toISOString() } : {}),
     });
   }
   return {

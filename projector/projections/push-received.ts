@@ -6,6 +6,8 @@ export interface LogPosition {
   /** The GitHub delivery GUID (`X-GitHub-Delivery`). */
   readonly deliveryId: string;
   readonly subject: string;
+  /** When ingest received the delivery (log header), for freshness; absent on old messages. */
+  readonly receivedAt?: Date | undefined;
 }
 
 /** A validated push from the log: the one event type the projections handle. */
