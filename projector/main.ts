@@ -20,6 +20,8 @@ import { SelfHeal } from './consume/self-heal.ts';
 import { Leases } from './stores/org-lease.ts';
 import { RedisEpoch } from './stores/redis-epoch.ts';
 import { SuspectMarkers } from './stores/suspect-markers.ts';
+import { Auditor } from './audit/auditor.ts';
+import { auditMetrics } from './audit/audit-metrics.ts';
 
 /** What {@link startProjector} may be given instead of creating it. */
 export interface ProjectorDeps extends SharedConnections {
@@ -123,8 +125,20 @@ export async function startProjector(
     deadLetters,
     logger,
   );
+  const audit = new Auditor({
+    db: ctx.db,
+    redis: ctx.redis,
+    snapshots: ctx.snapshots,
+    targets: ctx.targets,
+    ttlDays: cfg.REDIS_KEY_TTL_DAYS,
+    intervalMs: cfg.PROJECTOR_AUDIT_INTERVAL_MS,
+    orgDaysPerRun: cfg.PROJECTOR_AUDIT_ORG_DAYS_PER_RUN,
+    logger,
+    onRun: auditMetrics(registry).record,
+  });
   runner.start();
   advisories.start();
+  audit.start();
 
   // Lag when idle (while busy each fetched message carries it), and events per second.
   let lastApplied = 0;
@@ -175,7 +189,7 @@ export async function startProjector(
       if (stopping) return;
       stopping = true;
       clearInterval(poll);
-      await Promise.all([runner.stop(), advisories.stop()]);
+      await Promise.all([runner.stop(), advisories.stop(), audit.stop()]);
       server?.close();
       await ctx.close();
       logger.info('projector stopped');

@@ -93,6 +93,9 @@ export const EnvSchema = z
       .transform((s) => s.split(',').map(Number))
       .pipe(z.array(z.number().int().positive())),
     PROJECTOR_ACK_WAIT_MS: positiveInt.default(30_000),
+    /** Continuous audit: ms between runs (0 turns it off) and org-days recomputed per run. */
+    PROJECTOR_AUDIT_INTERVAL_MS: nonNegInt.default(60_000),
+    PROJECTOR_AUDIT_ORG_DAYS_PER_RUN: nonNegInt.max(1000).default(20),
     /** `org:<id>` owner → org mappings, `{"octocat":"acme"}`. */
     ORG_MAPPINGS: jsonRecord.optional(),
     REDIS_KEY_TTL_DAYS: positiveInt.default(400),

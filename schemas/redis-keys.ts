@@ -93,3 +93,8 @@ export function suspectMarkKey(streamSeq: number): string {
 
 /** The lease held by the one replay, rollback or cleanup running. */
 export const REPLAY_LOCK_KEY = 'teampulse:replay:lock';
+
+/** The lease of a version's continuous audit (per MongoDB database): one projector audits per interval. */
+export function auditLeaseKey(namespace: string, mongoDb: string): string {
+  return `${namespace}lease:audit:${mongoDb}`;
+}

@@ -52,6 +52,8 @@ export async function projectorHarness(
       PROJECTOR_BACKOFF_MS: '200,400',
       // Fixtures have fixed dates; counters of days older than the TTL expire at once.
       REDIS_KEY_TTL_DAYS: '36500',
+      // The audit repairs read models behind a test's back: tests that want it turn it on.
+      PROJECTOR_AUDIT_INTERVAL_MS: '0',
       ...overrides,
     },
   );

@@ -1,0 +1,203 @@
+import type { Redis } from 'ioredis';
+import type { Db, Filter } from 'mongodb';
+import type { Logger } from '../../platform/logger.ts';
+import type { ReadModelTarget } from '../../platform/read-model-target.ts';
+import type { MetricSnapshot } from '../../schemas/read-models.ts';
+import { devDayKey } from '../../schemas/redis-keys.ts';
+import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
+import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
+import type { RepoChange } from '../projections/batch-plan.ts';
+import { commitKey } from '../projections/commit-doc.ts';
+import { SnapshotTally, type SnapshotKeys } from '../projections/snapshot-tally.ts';
+import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
+import { snapshotId } from '../stores/snapshot-store.ts';
+import {
+  countsOfCommits,
+  readRedisDays,
+  repairOrgDay,
+  type CounterRow,
+  type OrgDayTruth,
+} from './counter-audit.ts';
+import { diffCounters, diffSnapshots } from './diff.ts';
+
+/** What one model's audit found. */
+export interface ModelTally {
+  checked: number;
+  drift: number;
+  repaired: number;
+}
+
+/** One run's figures. */
+export interface AuditTally {
+  readonly snapshots: ModelTally;
+  readonly counters: ModelTally;
+  /** MongoDB queries, documents they returned, Redis round trips. */
+  readonly reads: { mongoQueries: number; mongoDocs: number; redisCalls: number };
+}
+
+export interface AuditDeps {
+  readonly db: Db;
+  readonly redis: Redis;
+  readonly snapshots: Pick<SnapshotWriter, 'write'>;
+  readonly ttlDays: number;
+  readonly logger: Logger;
+}
+
+const FIELDS = {
+  _id: 0,
+  orgId: 1,
+  repoId: 1,
+  sha: 1,
+  authorGithubId: 1,
+  timestamp: 1,
+  modulePaths: 1,
+};
+type Row = CounterRow & { modulePaths: string[] };
+
+/**
+ * Audits one org's days: one read of its commits (each day ± the activity window), the
+ * snapshots of those days recomputed with the batches' tally and compared with the stored
+ * ones (one read by `_id`), the days' counters and seen sets compared (one pipelined read).
+ * What differs is rewritten through the normal paths: the snapshot writer, under its lease;
+ * the counters with an atomic script that backs off if a commit was counted meanwhile.
+ */
+export async function auditOrg(
+  deps: AuditDeps,
+  target: ReadModelTarget,
+  orgId: string,
+  days: readonly string[],
+  out: AuditTally,
+): Promise<void> {
+  const { db, redis, logger } = deps;
+  const dayset = new Set(days);
+  const filter: Filter<Row> = {
+    orgId,
+    $or: days.map((d) => ({
+      timestamp: {
+        $gte: dayStart(addDays(d, -(ACTIVITY_WINDOW_DAYS - 1))),
+        $lt: dayEnd(addDays(d, ACTIVITY_WINDOW_DAYS - 1)),
+      },
+    })),
+  };
+  const rows = await db
+    .collection<Row>(target.commits)
+    .find(filter, { projection: FIELDS })
+    .toArray();
+  out.reads.mongoQueries++;
+  out.reads.mongoDocs += rows.length;
+
+  // Snapshots.
+  const tally = new SnapshotTally();
+  const repos = new Map<string, Set<string>>();
+  for (const row of rows) {
+    tally.add(row);
+    const day = utcDay(row.timestamp);
+    if (!dayset.has(day)) continue;
+    let set = repos.get(row.repoId);
+    if (!set) repos.set(row.repoId, (set = new Set()));
+    set.add(day);
+  }
+  const keys: SnapshotKeys = {
+    repos: [...repos].map(([repoId, ds]): RepoChange => ({
+      orgId,
+      repoId,
+      days: [...ds].sort(),
+      commitKeys: [],
+      lineage: [],
+    })),
+    orgDays: new Map([[orgId, [...days]]]),
+  };
+  const expected = tally.snapshotsOf(keys);
+  const stored = expected.length
+    ? await db
+        .collection<MetricSnapshot & { _id: string }>(target.snapshots)
+        .find({ _id: { $in: expected.map(snapshotId) } })
+        .toArray()
+    : [];
+  out.reads.mongoQueries += expected.length ? 1 : 0;
+  out.reads.mongoDocs += stored.length;
+  const sd = diffSnapshots(expected, stored);
+  const drifted = [...sd.missing, ...sd.changed];
+  out.snapshots.checked += sd.checked;
+  out.snapshots.drift += drifted.length + sd.extra.length;
+  if (drifted.length > 0) {
+    logger.warn(
+      { orgId, days, missing: sd.missing, changed: sd.changed },
+      'audit: snapshots differ from commits, recomputing them',
+    );
+    await deps.snapshots.write(target, keys);
+    out.snapshots.repaired += drifted.length;
+  }
+
+  // Counters (their days only: older ones have expired).
+  const oldest = addDays(utcDay(new Date()), -deps.ttlDays);
+  const counted = rows.filter(
+    (r) => dayset.has(utcDay(r.timestamp)) && utcDay(r.timestamp) >= oldest,
+  );
+  const truths = [
+    ...countsOfCommits(counted, {
+      namespace: target.redisNamespace,
+      ttlDays: deps.ttlDays,
+    }).values(),
+  ];
+  const states = await readRedisDays(redis, truths);
+  out.reads.redisCalls += truths.length ? 1 : 0;
+  for (const [i, truth] of truths.entries()) {
+    let diff = diffCounters(truth, states[i]!);
+    let bogus: string[] = [];
+    if (diff.foreign.length > 0) {
+      bogus = await explainForeign(deps, target, orgId, truth, diff.foreign, out);
+      diff = diffCounters(truth, states[i]!);
+    }
+    out.counters.checked += diff.checked;
+    // Bogus members stay foreign, so the seen set is among the drifted keys.
+    const wrong = diff.drifted.length;
+    if (wrong === 0) continue;
+    out.counters.drift += wrong;
+    const changed = await repairOrgDay(redis, truth, bogus);
+    out.reads.redisCalls++;
+    if (changed > 0) {
+      out.counters.repaired += changed;
+      logger.warn(
+        { orgId, seenKey: truth.seenKey, keys: diff.drifted, bogus, changed },
+        'audit: counters differ from commits, corrected',
+      );
+    }
+  }
+}
+
+/**
+ * Seen members the read did not explain: a commit stored (and counted) after the read
+ * joins the truth; a member with no commit at all is bogus (a commit is stored before it
+ * is counted, so none can be on its way). One query by (repoId, sha).
+ */
+async function explainForeign(
+  deps: AuditDeps,
+  target: ReadModelTarget,
+  orgId: string,
+  truth: OrgDayTruth,
+  foreign: readonly string[],
+  out: AuditTally,
+): Promise<string[]> {
+  const pairs = foreign.map((m) => {
+    const i = m.indexOf(':');
+    return { repoId: m.slice(0, i), sha: m.slice(i + 1) };
+  });
+  const found = await deps.db
+    .collection<Row>(target.commits)
+    .find({ $or: pairs }, { projection: FIELDS })
+    .toArray();
+  out.reads.mongoQueries++;
+  out.reads.mongoDocs += found.length;
+  const known = new Set<string>();
+  for (const row of found) {
+    if (row.orgId !== orgId) continue;
+    const key = devDayKey(orgId, row.authorGithubId, utcDay(row.timestamp), target.redisNamespace);
+    if (!truth.seenKey.endsWith(`:commits:${utcDay(row.timestamp)}:seen`)) continue;
+    let members = truth.byKey.get(key);
+    if (!members) truth.byKey.set(key, (members = new Set()));
+    members.add(commitKey(row));
+    known.add(commitKey(row));
+  }
+  return foreign.filter((m) => !known.has(m));
+}
