@@ -4,7 +4,11 @@ import { snapshotId } from '../stores/snapshot-store.ts';
 import { countsOfCommits } from './counter-audit.ts';
 import { diffCounters, diffSnapshots } from './diff.ts';
 
-const snap = (repoId: string, day: string, count: number): MetricSnapshot => ({
+const snap = (
+  repoId: string,
+  day: string,
+  count: number,
+): Extract<MetricSnapshot, { metricName: 'recent_commits' }> => ({
   orgId: 'acme',
   repoId,
   metricName: 'recent_commits',
@@ -18,7 +22,7 @@ describe('diffSnapshots', () => {
   const a = snap('1', '2026-11-28', 2);
   const b = snap('2', '2026-11-28', 1);
   it('finds nothing when stored equals expected (_id and field order aside)', () => {
-    const stored = [{ ...b }, { payload: a.payload, ...a, _id: snapshotId(a) }];
+    const stored = [{ ...b }, { _id: snapshotId(a), ...a }];
     expect(diffSnapshots([a, b], stored)).toEqual({
       checked: 2,
       missing: [],
