@@ -125,6 +125,7 @@ export async function startProjector(
     deadLetters,
     logger,
   );
+  const auditRecorder = auditMetrics(registry);
   const audit = new Auditor({
     db: ctx.db,
     redis: ctx.redis,
@@ -134,7 +135,7 @@ export async function startProjector(
     intervalMs: cfg.PROJECTOR_AUDIT_INTERVAL_MS,
     orgDaysPerRun: cfg.PROJECTOR_AUDIT_ORG_DAYS_PER_RUN,
     logger,
-    onRun: auditMetrics(registry).record,
+    onRun: (run) => auditRecorder.record(run),
   });
   runner.start();
   advisories.start();
