@@ -4,7 +4,8 @@
  * minutes of Go builds show up there, not as a slow first test. Exits 1 if a required one
  * is missing.
  */
-import { ensureAnalystClient, ensureBinary } from '../platform/local-stack/mod.ts';
+import { ensureAnalystClient } from '../examples/analysts/analyst-clients.ts';
+import { ensureBinary } from '../platform/local-stack/mod.ts';
 
 const started = Date.now();
 // One after the other: on 2 cores two Go builds at once took longer (145 s) than in turn

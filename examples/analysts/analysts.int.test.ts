@@ -9,11 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureAnalystClient,
-  ensureBinary,
-  type AnalystClient,
-} from '../../platform/local-stack/mod.ts';
+import { ensureBinary } from '../../platform/local-stack/mod.ts';
+import { ensureAnalystClient, type AnalystClient } from './analyst-clients.ts';
 import { analystEnv, seedLog, type LogSeeder } from '../../test/support/analysts.ts';
 import { useServers, type TestServers } from '../../test/support/servers.ts';
 

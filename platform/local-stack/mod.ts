@@ -3,11 +3,6 @@
  * loopback, for tests, benchmarks and a developer stack. Node built-ins only, apart from
  * the MongoDB driver for a readiness ping and `platform/nats-auth` for NATS's auth dir.
  */
-export {
-  ANALYST_EXAMPLES_DIR,
-  ensureAnalystClient,
-  type AnalystClient,
-} from './analyst-clients.ts';
 export { ensureBinary, type BinaryName } from './binaries.ts';
 export { cacheDir, binDir } from './cache-dir.ts';
 export { LocalStackError, LocalStackErrorCode } from './errors.ts';

@@ -4,21 +4,19 @@ import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { binDir, cacheDir } from './cache-dir.ts';
-import { goBinary } from './go-build.ts';
-import { withDirLock } from './lock.ts';
-import { runLogged } from './run-logged.ts';
-import { isExecutable, which } from './which.ts';
+import { binDir, cacheDir } from '../../platform/local-stack/cache-dir.ts';
+import { goBinary } from '../../platform/local-stack/go-build.ts';
+import { withDirLock } from '../../platform/local-stack/lock.ts';
+import { runLogged } from '../../platform/local-stack/run-logged.ts';
+import { isExecutable, which } from '../../platform/local-stack/which.ts';
 
 const execFileAsync = promisify(execFile);
 
 /** The analysts' example clients (examples/analysts/), which the tests run for real. */
 export type AnalystClient = 'python' | 'go';
 
-/** Where the examples' sources are. */
-export const ANALYST_EXAMPLES_DIR = fileURLToPath(
-  new URL('../../examples/analysts/', import.meta.url),
-);
+/** Where the examples' sources are: beside this file (it is test and set-up tooling, not shipped). */
+export const ANALYST_EXAMPLES_DIR = fileURLToPath(new URL('./', import.meta.url));
 
 // Inputs of each client's build: a change to any of them means a new cached build.
 const INPUTS = {
