@@ -103,7 +103,7 @@ export async function startProjector(
   });
   const runner = new ProjectorRunner({
     consumer,
-    batch: ctx.batch,
+    batch: { ...ctx.batch, onStage: (stage, s) => metrics.stageSeconds.observe({ stage }, s) },
     sinks: ctx.live,
     targets: ctx.targets,
     objects: ctx.objects,

@@ -31,6 +31,13 @@ export function projectorMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    stageSeconds: new Histogram({
+      name: 'teampulse_projector_stage_seconds',
+      help: 'Time per stage of a live batch: batch_wait (waiting for the batch to fill), due, commits, counters, snapshots, checkpoint, publish',
+      labelNames: ['stage'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'teampulse_projector_lag',
       help: 'Push events in the log not yet delivered to the projector (consumer num_pending)',

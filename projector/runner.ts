@@ -78,6 +78,7 @@ export class ProjectorRunner {
       expiresMs: 5000,
       logger: opts.logger,
       onPending: (n) => opts.metrics.lag.set(n),
+      onBatchWait: (s) => opts.metrics.stageSeconds.observe({ stage: 'batch_wait' }, s),
     });
     const faults = opts.faults;
     this.#path = {

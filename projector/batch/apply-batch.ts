@@ -13,7 +13,12 @@ export interface BatchDeps {
   readonly counters: CounterStore;
   readonly mappings: OrgMappings;
   readonly ttlDays: number;
+  /** Observes how long each write stage of a batch took (live: the stage histogram). */
+  readonly onStage?: ((stage: BatchStage, seconds: number) => void) | undefined;
 }
+
+/** The write stages of a batch, in order (for `teampulse_projector_stage_seconds`). */
+export type BatchStage = 'due' | 'commits' | 'counters' | 'snapshots' | 'checkpoint' | 'publish';
 
 /** Where a batch's snapshots go: recomputed now (`SnapshotWriter`) or later (`DeferredSnapshots`). */
 export interface SnapshotSink {
@@ -99,26 +104,36 @@ export class BatchApplication {
   async run(): Promise<BatchResult> {
     const { db } = this.deps;
     const { snapshots } = this.sinks;
-    if (this.#newKeys === undefined && this.plan.commits.length > 0 && snapshots.due)
-      this.#dueToken = await snapshots.due(this.target, this.plan, this.#dueToken);
-    const newKeys = (this.#newKeys ??= await upsertCommits(db, this.target, this.plan.commits));
+    const timed = this.#timed.bind(this);
+    if (this.#newKeys === undefined && this.plan.commits.length > 0 && snapshots.due) {
+      const due = snapshots.due.bind(snapshots);
+      this.#dueToken = await timed('due', () => due(this.target, this.plan, this.#dueToken));
+    }
+    const newKeys = (this.#newKeys ??= await timed('commits', () =>
+      upsertCommits(db, this.target, this.plan.commits),
+    ));
     if (!this.#countersDone) {
-      await this.deps.counters.apply(this.plan.counters);
+      await timed('counters', () => this.deps.counters.apply(this.plan.counters));
       this.#countersDone = true;
     }
     if (!this.#snapshotsDone) {
       // All new: the writer may add them to the tallies it keeps instead of reading back.
       const allNew = newKeys.size === this.plan.commits.length;
-      await snapshots.write(this.target, this.plan, allNew ? this.plan.commits : undefined);
+      await timed('snapshots', () =>
+        snapshots.write(this.target, this.plan, allNew ? this.plan.commits : undefined),
+      );
       this.#snapshotsDone = true;
     }
     if (this.#dueToken !== undefined && !this.#dueCleared) {
-      await snapshots.done?.(this.target, this.#dueToken);
+      const token = this.#dueToken;
+      await timed('due', async () => snapshots.done?.(this.target, token));
       this.#dueCleared = true;
     }
     if (!this.#checkpointDone && this.events.length > 0) {
       const last = Math.max(...this.events.map((e) => e.streamSeq));
-      await raiseCheckpoint(db, this.target, this.sinks.checkpoint, last);
+      await timed('checkpoint', () =>
+        raiseCheckpoint(db, this.target, this.sinks.checkpoint, last),
+      );
       this.#checkpointDone = true;
     }
     const updates = (this.#updates ??= this.plan.repos.map((repo) => ({
@@ -133,10 +148,19 @@ export class BatchApplication {
     })));
     for (const [i, update] of updates.entries()) {
       if (this.#published.has(i)) continue;
-      await this.sinks.updates.publish(update);
+      await timed('publish', () => this.sinks.updates.publish(update));
       this.#published.add(i);
     }
     return { newCommits: newKeys.size, updates };
+  }
+
+  async #timed<T>(stage: BatchStage, fn: () => Promise<T>): Promise<T> {
+    const onStage = this.deps.onStage;
+    if (!onStage) return fn();
+    const t0 = performance.now();
+    const out = await fn();
+    onStage(stage, (performance.now() - t0) / 1000);
+    return out;
   }
 }
 

@@ -23,6 +23,7 @@ export class Prefetcher {
     expiresMs: number;
     logger: Logger;
     onPending?: (n: number) => void;
+    onBatchWait?: (seconds: number) => void;
   };
 
   constructor(
@@ -32,6 +33,8 @@ export class Prefetcher {
       expiresMs: number;
       logger: Logger;
       onPending?: (n: number) => void;
+      /** How long a take waited for its batch to fill, after its first message was here. */
+      onBatchWait?: (seconds: number) => void;
     },
   ) {
     this.consumer = consumer;
@@ -73,6 +76,7 @@ export class Prefetcher {
       if (!wait || this.#stopped) break;
       await Promise.race([this.#changed(), sleep(waitMs - elapsedMs)]);
     }
+    this.opts.onBatchWait?.((Date.now() - start) / 1000);
     if (this.#stopped) return [];
     const batch = this.#buffer.splice(0, max);
     this.#wake();

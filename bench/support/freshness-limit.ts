@@ -1,0 +1,109 @@
+/**
+ * The freshness bench's limit relay, in its own process: reads the log from a sequence on,
+ * and for each push, as soon as it arrives and independently of the others, writes each
+ * store directly once (one bulk insert of its commits, one counter script call, one bulk
+ * snapshot write) and publishes its COMMITS_UPDATED. No batching, leases, notes, re-reads
+ * or checkpoints: the floor a projector could reach on these servers.
+ *
+ * At most <concurrency> pushes are written at once (unbounded, the MongoDB-wire server
+ * thrashes at 200 pushes/s and the "limit" ends up slower than the batching projector).
+ *
+ *   node --import tsx bench/support/freshness-limit.ts <start seq> <concurrency>   (config from the env)
+ */
+import { jetstream, DeliverPolicy } from '@nats-io/jetstream';
+import { loadConfig } from '../../platform/config.ts';
+import { connectMongo } from '../../platform/mongo.ts';
+import { connectNats } from '../../platform/nats.ts';
+import { connectRedis } from '../../platform/redis.ts';
+import { readLogHeaders } from '../../platform/log/headers.ts';
+import { Streams } from '../../schemas/streams.ts';
+import { updatesSubject } from '../../schemas/subject.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
+import type { CommitsUpdated } from '../../schemas/updates.ts';
+import { commitDocsOf, counterItemsOf, CounterStore, decodePush } from '../../projector/mod.ts';
+
+const startSeq = Number(process.argv[2]);
+const concurrency = Number(process.argv[3] ?? 16);
+const cfg = loadConfig(process.env);
+// Admin creds: an ordered consumer on the log is beyond the projector role's permissions.
+const nc = await connectNats(cfg, { name: 'bench-freshness-limit', role: 'admin' });
+const js = jetstream(nc);
+const { db } = await connectMongo(cfg.MONGO_URL, `${cfg.MONGO_DB}_limit`);
+const commits = db.collection('commits');
+const snapshots = db.collection('metrics_snapshots');
+const counters = new CounterStore(connectRedis(cfg.REDIS_URL, 'bench-freshness-limit'));
+const noObjects = () => Promise.reject(new Error('bench bodies are inline'));
+
+const consumer = await js.consumers.get(Streams.github.name, {
+  deliver_policy: DeliverPolicy.StartSequence,
+  opt_start_seq: startSeq,
+});
+const messages = await consumer.consume();
+process.send?.({ type: 'ready' });
+let failed = 0;
+let inflight = 0;
+let freed: (() => void) | undefined;
+for await (const msg of messages) {
+  while (inflight >= concurrency) await new Promise<void>((r) => (freed = r));
+  inflight++;
+  void relay(msg)
+    .catch((err: unknown) => {
+      failed++;
+      console.error(`limit relay: #${msg.seq}: ${(err as Error).message}`);
+    })
+    .finally(() => {
+      inflight--;
+      freed?.();
+    });
+}
+
+async function relay(msg: Parameters<typeof decodePush>[0]): Promise<void> {
+  const event = await decodePush(msg, noObjects);
+  const docs = commitDocsOf(event.push, {});
+  if (docs.length === 0) return;
+  await commits.insertMany(docs, { ordered: false });
+  await counters.apply(
+    counterItemsOf(docs, { namespace: 'limit:', ttlDays: cfg.REDIS_KEY_TTL_DAYS }),
+  );
+  const days = [...new Set(docs.map((d) => utcDay(d.timestamp)))].sort();
+  const { orgId, repoId } = docs[0]!;
+  const write = () =>
+    snapshots.bulkWrite(
+      days.map((day) => ({
+        replaceOne: {
+          filter: { _id: `limit:${orgId}:${repoId}:${day}` as never },
+          replacement: { orgId, repoId, day, metricValue: docs.length, updatedAt: new Date() },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  // Two concurrent upserts of a new _id: one may lose with E11000; the retry then replaces.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      break;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+    }
+  }
+  const receivedAt = readLogHeaders(msg.headers, msg.seq).receivedAt;
+  const update: CommitsUpdated = {
+    type: 'COMMITS_UPDATED',
+    orgId,
+    repoId,
+    payload: {
+      commitCount: docs.length,
+      days,
+      lineage: [
+        {
+          streamSeq: msg.seq,
+          deliveryId: event.deliveryId,
+          ...(receivedAt ? { receivedAt: receivedAt.toISOString() } : {}),
+        },
+      ],
+    },
+  };
+  await js.publish(updatesSubject(orgId, repoId), JSON.stringify(update));
+}
+process.on('exit', () => failed > 0 && console.error(`limit relay: ${failed} failed`));
