@@ -101,6 +101,24 @@ describe('projector', () => {
       expect(receivedAt).toBeGreaterThanOrEqual(appending);
       expect(receivedAt).toBeLessThanOrEqual(appended);
     }
+    // Stage timings: one batch, each write stage once; caught up (nothing pending behind the
+    // one event), it did not wait out PROJECTOR_BATCH_WAIT_MS (50 ms) for more.
+    let metrics = '';
+    const stat = (stage: string, what: string) =>
+      Number(
+        new RegExp(
+          `teampulse_projector_stage_seconds_${what}\\{[^}]*stage="${stage}"[^}]*\\} (\\S+)`,
+        ).exec(metrics)?.[1],
+      );
+    // The publish stage is observed once its PubAck is back, a moment after subscribers see it.
+    for (let i = 0; i < 50 && !(stat('publish', 'count') >= 1); i++) {
+      metrics = await (await fetch(`http://127.0.0.1:${projector.port}/metrics`)).text();
+      if (!(stat('publish', 'count') >= 1)) await new Promise((r) => setTimeout(r, 50));
+    }
+    for (const stage of ['commits', 'counters', 'snapshots', 'checkpoint', 'publish'])
+      expect(stat(stage, 'count')).toBe(1);
+    expect(stat('batch_wait', 'count')).toBeGreaterThanOrEqual(1);
+    expect(stat('batch_wait', 'sum')).toBeLessThan(0.025);
     await projector.stop();
   });
 
