@@ -88,11 +88,15 @@ function pushesFor(phase: string, rate: number): Push[] {
 async function openLoop(
   pushes: Push[],
   rate: number,
-  send: (p: Push) => Promise<boolean>,
-): Promise<{ sentAt: Map<string, number>; failed: number; lateMs: number }> {
+  send: (p: Push) => Promise<string | undefined>,
+): Promise<{ sentAt: Map<string, number>; failed: Map<string, number>; lateMs: number }> {
   const sentAt = new Map<string, number>();
   const inflight: Promise<void>[] = [];
-  let failed = 0;
+  const failed = new Map<string, number>();
+  const fail = (id: string, reason: string) => {
+    failed.set(reason, (failed.get(reason) ?? 0) + 1);
+    sentAt.delete(id);
+  };
   let lateMs = 0;
   const start = wallNow() + 50;
   for (const [i, p] of pushes.entries()) {
@@ -104,8 +108,8 @@ async function openLoop(
     sentAt.set(p.id, t);
     inflight.push(
       send(p).then(
-        (ok) => void (ok || (failed++, sentAt.delete(p.id))),
-        () => void (failed++, sentAt.delete(p.id)),
+        (refused) => void (refused === undefined || fail(p.id, refused)),
+        (err: Error & { cause?: { code?: string } }) => fail(p.id, err.cause?.code ?? err.message),
       ),
     );
   }
@@ -173,7 +177,7 @@ interface Outcome {
   label: string;
   rate: number;
   sent: number;
-  failed: number;
+  failed: Map<string, number>;
   lost: number;
   lateMs: number;
   p50: number;
@@ -264,7 +268,7 @@ try {
       body: p.body,
     });
     await res.arrayBuffer();
-    return res.ok;
+    return res.ok ? undefined : `HTTP ${res.status}`;
   };
   const appender = new LogAppender(nc, { timeoutMs: 10_000 });
   const viaLog = async (p: Push) => {
@@ -277,13 +281,17 @@ try {
       receivedAt: new Date(),
       githubHeaders: { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': p.id },
     });
-    return true;
+    return undefined;
   };
 
   const lastSeq = async (stream: string) => (await jsm.streams.info(stream)).state.last_seq;
   const scrape = async () => stageHistograms(await (await http(projectorPort, '/metrics')).text());
 
-  async function phase(label: string, rate: number, send: (p: Push) => Promise<boolean>) {
+  async function phase(
+    label: string,
+    rate: number,
+    send: (p: Push) => Promise<string | undefined>,
+  ) {
     const pushes = pushesFor(label, rate);
     const fromLog = (await lastSeq(Streams.github.name)) + 1;
     const fromUpdates = (await lastSeq(Streams.updates.name)) + 1;
@@ -342,7 +350,7 @@ try {
 
   function report(o: Outcome): void {
     console.log(
-      `\n${o.label} at ${o.rate} pushes/s: ${o.sent} sent (${o.failed} refused), ${o.lost} frames lost; ` +
+      `\n${o.label} at ${o.rate} pushes/s: ${o.sent} accepted (${[...o.failed].map(([why, n]) => `${n} refused: ${why}`).join(', ') || 'none refused'}), ${o.lost} frames lost; ` +
         `p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms, max ${o.max.toFixed(1)} ms` +
         ` (sender at most ${o.lateMs.toFixed(1)} ms late)`,
     );
