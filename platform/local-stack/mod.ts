@@ -12,10 +12,16 @@ export { startMongo, type MongoKind, type MongoServer, type StartMongoOptions } 
 export {
   DEFAULT_NATS_MAX_PAYLOAD,
   renderNatsConfig,
+  type NatsClusterConfig,
   validateNatsConfig,
   type NatsConfigOptions,
 } from './nats-config.ts';
 export { startNats, type NatsServer, type StartNatsOptions } from './nats.ts';
+export {
+  startNatsCluster,
+  type NatsCluster,
+  type StartNatsClusterOptions,
+} from './nats-cluster.ts';
 export { freePort } from './ports.ts';
 export {
   logTail,

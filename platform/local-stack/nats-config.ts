@@ -16,12 +16,23 @@ export interface NatsConfigOptions {
   /** Monitoring HTTP port; monitoring is off unless this is given. */
   readonly httpPort?: number;
   readonly serverName?: string;
+  /** Join a cluster: route listener on `host:port`, routes to every node (self included is fine). */
+  readonly cluster?: NatsClusterConfig;
   /**
    * A config fragment to `include`, relative to the config file (nats-server resolves
    * includes that way and strips a leading `/`): the auth fragment of
    * `teampulse nats-auth init`, e.g. `auth/nats-auth.conf`.
    */
   readonly include?: string;
+}
+
+/** The `cluster { }` block of one node. */
+export interface NatsClusterConfig {
+  readonly name: string;
+  /** This node's route port. */
+  readonly port: number;
+  /** Route URLs of the nodes, e.g. `nats-route://127.0.0.1:6222`. */
+  readonly routes: readonly string[];
 }
 
 /** Default `max_payload`: 8 MiB, the value TeamPulse ships. */
@@ -42,6 +53,16 @@ export function renderNatsConfig(options: NatsConfigOptions): string {
     lines.push(`server_name: ${JSON.stringify(options.serverName)}`);
   if (options.httpPort !== undefined)
     lines.push(`http: ${JSON.stringify(`${host}:${options.httpPort}`)}`);
+  if (options.cluster !== undefined) {
+    const { name, port, routes } = options.cluster;
+    lines.push(
+      'cluster {',
+      `  name: ${JSON.stringify(name)}`,
+      `  listen: ${JSON.stringify(`${host}:${port}`)}`,
+      `  routes: [${routes.map((r) => JSON.stringify(r)).join(', ')}]`,
+      '}',
+    );
+  }
   lines.push('jetstream {', `  store_dir: ${JSON.stringify(options.storeDir)}`);
   if (options.syncAlways ?? true) lines.push('  sync_interval: always');
   lines.push('}');

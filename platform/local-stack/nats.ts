@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { initAuthDir, type AuthDir } from '../nats-auth/auth-dir.ts';
 import type { ManagedServer } from './managed-server.ts';
 import { startManaged } from './managed-server.ts';
-import { renderNatsConfig, requireNatsServer } from './nats-config.ts';
+import { renderNatsConfig, requireNatsServer, type NatsClusterConfig } from './nats-config.ts';
 import { startServerProcess } from './process.ts';
 
 /** Options of {@link startNats}. */
@@ -29,6 +29,12 @@ export interface StartNatsOptions {
    * includes; created if missing. Default `<dataDir>/auth`. Ignored with `configFile`.
    */
   readonly authDir?: string;
+  /** `server_name`; a cluster needs a distinct one per node. */
+  readonly serverName?: string;
+  /** Monitoring port (`/healthz` says when JetStream is ready); off unless given. */
+  readonly httpPort?: number;
+  /** Join a cluster (see {@link startNatsCluster}); ignored with `configFile`. */
+  readonly cluster?: NatsClusterConfig;
 }
 
 /** A running nats-server with JetStream. */
@@ -67,6 +73,9 @@ export async function startNats(options: StartNatsOptions): Promise<NatsServer> 
         storeDir: join(dataDir, 'js'),
         ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
         syncAlways,
+        ...(options.serverName === undefined ? {} : { serverName: options.serverName }),
+        ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
+        ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
         ...(auth === undefined ? {} : { include: relative(dataDir, auth.fragment) }),
       });
       await writeFile(generated, config);

@@ -30,7 +30,9 @@ import {
   startLocalStack,
   startMongo,
   startNats,
+  startNatsCluster,
   startRedis,
+  type NatsCluster,
   type MongoServer,
   type NatsServer,
   type RedisServer,
@@ -200,6 +202,65 @@ export async function startFaultableServers(
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A 3-node NATS cluster, Redis and MongoDB a test may kill and restart node by node. */
+export interface FaultableCluster {
+  /** Every node's URL, comma-separated (what `NATS_URL` takes). */
+  readonly natsUrl: string;
+  readonly creds: RoleCreds;
+  natsEnv(role: NatsRole): { NATS_URL: string; NATS_CREDS: string };
+  readonly cluster: NatsCluster;
+  readonly redisUrl: string;
+  readonly mongoUrl: string;
+  readonly mongoDbName: string;
+  readonly dataDir: string;
+  /** Stops everything this call started and deletes its data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A NATS cluster of `size` (default 3) local nodes with the shipped auth and
+ * `sync_interval: always`, plus Redis and the run's MongoDB, for tests that kill nodes.
+ */
+export async function startFaultableCluster(
+  options: { readonly size?: number } = {},
+): Promise<FaultableCluster> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'teampulse-cluster-'));
+  const mongoDbName = `t_${randomBytes(6).toString('hex')}`;
+  const results = await Promise.allSettled([
+    startNatsCluster({ dataDir: join(dataDir, 'nats'), size: options.size ?? 3 }),
+    provideRedis(dataDir),
+    provideMongo(),
+  ] as const);
+  const [cluster, redis, mongo] = results;
+  const stop = async (): Promise<void> => {
+    if (mongo.status === 'fulfilled') await dropDatabase(mongo.value.url, mongoDbName);
+    await Promise.allSettled(
+      results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : Promise.resolve())),
+    );
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  if (
+    cluster.status !== 'fulfilled' ||
+    redis.status !== 'fulfilled' ||
+    mongo.status !== 'fulfilled'
+  ) {
+    await stop();
+    throw results.find((r) => r.status === 'rejected')?.reason;
+  }
+  const creds = cluster.value.auth.creds;
+  return {
+    natsUrl: cluster.value.url,
+    creds,
+    natsEnv: (role) => ({ NATS_URL: cluster.value.url, NATS_CREDS: creds[role] }),
+    cluster: cluster.value,
+    redisUrl: redis.value.url,
+    mongoUrl: mongo.value.url,
+    mongoDbName,
+    dataDir,
+    stop,
+  };
 }
 
 // --- NATS and Redis: one per call -------------------------------------------------------
