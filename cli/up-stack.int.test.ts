@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
 import { startLocalStack, type LocalStack } from '../platform/local-stack/mod.ts';
-import { upStackOptions } from './up.ts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { loadConfig } from '../platform/config.ts';
+import { connectNats } from '../platform/nats.ts';
+import { ensureStreams } from '../platform/streams.ts';
+import { Streams } from '../schemas/streams.ts';
+import { CLUSTER_SIZE, upStackOptions } from './up.ts';
 
 let root: string | undefined;
 let stack: LocalStack | undefined;
@@ -30,5 +35,37 @@ test('up stack - Redis keeps its data across a stop and start of the stack on on
     expect(await redis.get('org:acme:dev:alice:commits:2026-01-05')).toBe('7');
   } finally {
     redis.disconnect();
+  }
+}, 120_000);
+
+test('up stack - --cluster runs NATS as 3 nodes on one URL list, and the streams are created R3', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'teampulse-up-cluster-'));
+  const clustered = await startLocalStack(upStackOptions(dir, {}, true));
+  try {
+    expect(clustered.natsCluster?.nodes).toHaveLength(CLUSTER_SIZE);
+    const urls = clustered.natsUrl.split(',');
+    expect(urls).toHaveLength(CLUSTER_SIZE);
+    expect(urls).toEqual(clustered.natsCluster!.nodes.map((n) => n.url));
+    const cfg = loadConfig(
+      {},
+      {
+        NATS_URL: clustered.natsUrl,
+        NATS_CREDS: clustered.nats.auth!.creds.admin,
+        STREAM_REPLICAS: String(CLUSTER_SIZE),
+      },
+    );
+    const nc = await connectNats(cfg, { name: 'test', role: 'admin' });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await ensureStreams(jsm, cfg);
+      const info = await jsm.streams.info(Streams.github.name);
+      expect(info.config.num_replicas).toBe(CLUSTER_SIZE);
+      expect(info.cluster?.replicas).toHaveLength(CLUSTER_SIZE - 1);
+    } finally {
+      await nc.close();
+    }
+  } finally {
+    await clustered.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 }, 120_000);

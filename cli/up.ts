@@ -32,9 +32,18 @@ async function portOrFree(wanted: number): Promise<number> {
 export function upStackOptions(
   dataDir: string,
   ports: StartLocalStackOptions['ports'] = {},
+  cluster = false,
 ): StartLocalStackOptions {
-  return { dataDir, ports, redis: { appendOnly: true } };
+  return {
+    dataDir,
+    ports,
+    redis: { appendOnly: true },
+    ...(cluster ? { natsCluster: CLUSTER_SIZE } : {}),
+  };
 }
+
+/** Nodes of `teampulse up --cluster`; its streams are created with this many replicas. */
+export const CLUSTER_SIZE = 3;
 
 /**
  * `teampulse up`: the whole pipeline on this machine with no configuration. Without
@@ -46,7 +55,11 @@ export function registerUpCommand(program: Command): void {
     .command('up')
     .description('start the whole pipeline locally (servers included), until Ctrl-C')
     .option('--data-dir <dir>', 'where the local servers keep their data', '.data/stack')
-    .action(async (opts: { dataDir: string }) => {
+    .option(
+      '--cluster',
+      `run NATS as a ${CLUSTER_SIZE}-node cluster, streams replicated ${CLUSTER_SIZE}×`,
+    )
+    .action(async (opts: { dataDir: string; cluster?: boolean }) => {
       // Parsed before anything starts, so a bad variable stops `up` at once.
       const given = cliConfig();
       const logger = createLogger({ level: given.config.LOG_LEVEL, role: 'up' });
@@ -57,14 +70,23 @@ export function registerUpCommand(program: Command): void {
       const stack = external
         ? undefined
         : await startLocalStack(
-            upStackOptions(dataDir, {
-              nats: await portOrFree(4222),
-              redis: await portOrFree(6379),
-              mongo: await portOrFree(27017),
-            }),
+            upStackOptions(
+              dataDir,
+              {
+                nats: await portOrFree(4222),
+                redis: await portOrFree(6379),
+                mongo: await portOrFree(27017),
+              },
+              opts.cluster === true,
+            ),
           );
       const stackVars = stack
-        ? { NATS_URL: stack.natsUrl, MONGO_URL: stack.mongoUrl, REDIS_URL: stack.redisUrl }
+        ? {
+            NATS_URL: stack.natsUrl,
+            MONGO_URL: stack.mongoUrl,
+            REDIS_URL: stack.redisUrl,
+            ...(stack.natsCluster === undefined ? {} : { STREAM_REPLICAS: String(CLUSTER_SIZE) }),
+          }
         : {};
       const cfg = stack ? cliConfig(stackVars).config : given.config;
       // Auth is on: each role connects with its own creds from the stack's auth dir; with
@@ -105,6 +127,11 @@ export function registerUpCommand(program: Command): void {
           ? []
           : [
               `  analysts   NATS creds ${auth.creds.analyst}   (read-only; more: npx teampulse nats-creds --role analyst --name <who> --dir ${auth.dir})`,
+            ]),
+        ...(stack?.natsCluster === undefined
+          ? []
+          : [
+              `  cluster    ${stack.natsCluster.nodes.length} NATS nodes (n0..n${stack.natsCluster.nodes.length - 1}), streams R${cfg.STREAM_REPLICAS}`,
             ]),
         `  nats       ${cfg.NATS_URL}   mongo ${cfg.MONGO_URL}   redis ${cfg.REDIS_URL}${stack ? `   (${stack.mongo.kind}, data in ${dataDir})` : ''}`,
         `  token      ${token}   (orgs org0, org1, acme; 24 h)`,
