@@ -18,6 +18,7 @@ interface Project {
     string,
     {
       profiles?: string[];
+      environment?: Record<string, string>;
       ports?: { target: number; published: string; host_ip?: string }[];
       volumes?: { source: string; target: string; read_only?: boolean }[];
     }
@@ -57,6 +58,9 @@ describe('compose config', () => {
       'ingest',
       'mongo',
       'nats',
+      'nats-1',
+      'nats-2',
+      'nats-3',
       'nats-auth',
       'projector',
       'redis',
@@ -78,10 +82,35 @@ describe('compose config', () => {
     expect(Object.keys(project.volumes).sort()).toEqual([
       'ingest-spool',
       'mongo-data',
+      'nats-1-data',
+      'nats-2-data',
+      'nats-3-data',
       'nats-auth',
       'nats-data',
       'redis-data',
     ]);
+  });
+
+  it('compose config - the cluster profile: roles reach the three nodes with R3 streams; without it, the single nats with R1', async () => {
+    const plain = JSON.parse((await load(COMPOSE, ENV_EXAMPLE)).stdout) as Project;
+    const both = join(dir, 'cluster.env');
+    await writeFile(
+      both,
+      `${readFileSync(ENV_EXAMPLE, 'utf8')}\n${readFileSync(join(root, 'deploy/cluster.env'), 'utf8')}`,
+    );
+    const cluster = JSON.parse((await load(COMPOSE, both)).stdout) as Project;
+    for (const role of ['ingest', 'projector', 'gateway', 'cli']) {
+      expect(plain.services[role]?.environment, role).toMatchObject({
+        NATS_URL: 'nats://nats:4222',
+        STREAM_REPLICAS: '1',
+      });
+      expect(cluster.services[role]?.environment, role).toMatchObject({
+        NATS_URL: 'nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222',
+        STREAM_REPLICAS: '3',
+      });
+    }
+    for (const node of ['nats-1', 'nats-2', 'nats-3'])
+      expect(cluster.services[node]?.profiles).toEqual(['cluster']);
   });
 
   it('compose config - without the secrets it refuses, naming each missing variable', async () => {

@@ -19,7 +19,7 @@ interface Service {
   expose?: string[];
   profiles?: string[];
   restart?: string;
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string; required?: boolean }>;
   healthcheck?: { test: string[] };
 }
 
@@ -91,10 +91,17 @@ describe('compose', () => {
       const s = svc(name);
       expect(s.environment?.NATS_CREDS, name).toBe(`/auth/${role}.creds`);
       expect(s.volumes, name).toContain('nats-auth:/auth:ro');
-      expect(s.environment?.NATS_URL, name).toBe('nats://nats:4222');
+      // The single `nats` unless deploy/cluster.env points them at the cluster profile's nodes.
+      expect(s.environment?.NATS_URL, name).toBe('${COMPOSE_NATS_URL:-nats://nats:4222}');
+      expect(s.environment?.STREAM_REPLICAS, name).toBe('${COMPOSE_STREAM_REPLICAS:-1}');
       expect(s.depends_on?.['nats-auth']?.condition, name).toBe('service_completed_successfully');
       for (const dep of ['nats', 'mongo', 'redis'])
         expect(s.depends_on?.[dep]?.condition, `${name} → ${dep}`).toBe('service_healthy');
+      for (const dep of ['nats-1', 'nats-2', 'nats-3'])
+        expect(s.depends_on?.[dep], `${name} → ${dep}`).toEqual({
+          condition: 'service_healthy',
+          required: false,
+        });
     }
     // Ingest's spool outlives the container: a volume the node user can write (see Dockerfile).
     expect(svc('ingest').environment?.INGEST_SPOOL_DIR).toBe('/spool/ingest');
@@ -205,5 +212,39 @@ describe('compose healthchecks', () => {
       (err: { code?: number }) => err.code ?? -1,
     );
     expect(code).toBe(1);
+  });
+});
+
+describe('compose cluster profile', () => {
+  it('compose cluster - three nodes only under the `cluster` profile, one routed config, the auth fragment, a store each', () => {
+    const nodes = ['nats-1', 'nats-2', 'nats-3'];
+    const hostPorts = new Set<string>();
+    for (const name of nodes) {
+      const node = svc(name);
+      expect(node.profiles, name).toEqual(['cluster']); // the default profile is unchanged
+      expect(node.image).toBe(svc('nats').image);
+      expect(node.command).toEqual(['-c', '/etc/nats/nats.conf', '--name', name]);
+      expect(node.volumes).toEqual([
+        './deploy/nats-cluster.conf:/etc/nats/nats.conf:ro',
+        'nats-auth:/etc/nats/auth:ro',
+        `${name}-data:/data/jetstream`,
+      ]);
+      expect(compose.volumes).toHaveProperty(`${name}-data`);
+      expect(node.depends_on?.['nats-auth']?.condition).toBe('service_completed_successfully');
+      expect(node.healthcheck?.test.join(' ')).toMatch(/:8222\/healthz/);
+      for (const p of node.ports ?? []) hostPorts.add(splitPort(p).host);
+    }
+    expect(hostPorts.size).toBe(3);
+    const conf = read('deploy/nats-cluster.conf');
+    for (const name of nodes) expect(conf).toContain(`nats-route://${name}:6222`);
+    expect(conf).toMatch(/^include "auth\/nats-auth.conf"$/m);
+    expect(conf).toMatch(/sync_interval: always/);
+    // Profile and role settings in one env file, after .env.
+    const env = read('deploy/cluster.env');
+    expect(env).toMatch(/^COMPOSE_PROFILES=cluster$/m);
+    expect(env).toMatch(
+      /^COMPOSE_NATS_URL=nats:\/\/nats-1:4222,nats:\/\/nats-2:4222,nats:\/\/nats-3:4222$/m,
+    );
+    expect(env).toMatch(/^COMPOSE_STREAM_REPLICAS=3$/m);
   });
 });

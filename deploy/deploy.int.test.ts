@@ -7,7 +7,10 @@ import { parse } from 'yaml';
 import { renderNatsConfig, validateNatsConfig } from '../platform/local-stack/mod.ts';
 import { initAuthDir } from '../platform/nats-auth/mod.ts';
 import { EnvSchema } from '../schemas/config.ts';
-import { SHIPPED_NATS_OPTIONS } from '../scripts/render-nats-config.ts';
+import {
+  SHIPPED_NATS_CLUSTER_OPTIONS,
+  SHIPPED_NATS_OPTIONS,
+} from '../scripts/render-nats-config.ts';
 
 const root = new URL('..', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -36,6 +39,21 @@ describe('deploy', () => {
         read('deploy/nats.conf').replace('sync_interval: always', 'sync_interval: sometimes'),
       );
       await expect(validateNatsConfig(broken)).rejects.toThrow(/rejected/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploy - the cluster profile config is the rendered one, and nats-server accepts it with the auth fragment', async () => {
+    const shipped = read('deploy/nats-cluster.conf');
+    expect(shipped).toBe(renderNatsConfig(SHIPPED_NATS_CLUSTER_OPTIONS));
+    expect(shipped).toMatch(/sync_interval: always/);
+    const dir = await mkdtemp(join(tmpdir(), 'tp-natsclusterconf-'));
+    try {
+      const file = join(dir, 'nats.conf');
+      await writeFile(file, shipped);
+      await initAuthDir(join(dir, 'auth'));
+      await validateNatsConfig(file);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
