@@ -169,8 +169,22 @@ describe('cluster', () => {
     await Promise.all(sends);
     const doneAt = Date.now();
     // The killed node comes back and catches up as a follower.
+    const restartAt = Date.now();
     await servers.cluster.nodes[leaderIndex]!.restart();
     await servers.cluster.ready(30_000);
+    await waitFor(
+      async () => {
+        const c = (await jsm.streams.info(Streams.github.name)).cluster;
+        const peers = [
+          c?.leader,
+          ...(c?.replicas ?? []).filter((r) => r.current && !r.offline).map((r) => r.name),
+        ];
+        return peers.includes(leaderName) && peers.length === 3;
+      },
+      30_000,
+      `${leaderName} to rejoin as a current replica`,
+    );
+    const rejoinedMs = Date.now() - restartAt;
 
     // No delivery that got a 2xx is lost, and none is in the log twice.
     expect(accepted.size).toBe(TOTAL);
@@ -222,7 +236,8 @@ describe('cluster', () => {
       `[cluster] killed ${leaderName}, new leader ${newLeader} after ${newLeaderAt - killAt} ms; ` +
         `${refused.length} × 503 (spool off, over ${refusedIds} deliveries, the last ` +
         `${lastRefused - killAt} ms after the kill), ${spooled} × 202 spooled (spool on); ` +
-        `every one of ${TOTAL} deliveries 2xx ${doneAt - killAt} ms after the kill`,
+        `every one of ${TOTAL} deliveries 2xx ${doneAt - killAt} ms after the kill; ` +
+        `${leaderName} restarted and current again in ${rejoinedMs} ms`,
     );
   }, 150_000);
 });
