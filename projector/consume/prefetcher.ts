@@ -70,6 +70,7 @@ export class Prefetcher {
         buffered: this.#buffer.length,
         max,
         pending: this.#pending,
+        redelivered: this.#buffer.some((m) => m.info.deliveryCount > 1),
         elapsedMs,
         waitMs,
       });
