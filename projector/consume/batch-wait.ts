@@ -26,8 +26,9 @@ export interface BatchWaitState {
 
 /**
  * Whether a take should wait for more messages before processing what it has. Only while
- * more is known (or, for redeliveries, likely) to be coming and the batch is not full, and never past the wait: a
- * consumer that is caught up (nothing pending beyond the buffer) processes at once,
+ * more is known (or, for redeliveries, likely) to be coming and the batch is not full,
+ * and never past the wait: a consumer that is caught up (nothing pending beyond the
+ * buffer) processes at once,
  * instead of lingering for messages that are not there. Under load the batches still
  * fill, since messages arrive while the previous batch is written. Pure.
  */

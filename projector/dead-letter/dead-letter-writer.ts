@@ -1,7 +1,11 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '../../platform/logger.ts';
-import { oneLine, writeDeadLetterHeaders } from '../../platform/log/headers.ts';
+import {
+  oneLine,
+  writeDeadLetterHeaders,
+  type DeadLetterFields,
+} from '../../platform/log/headers.ts';
 import type { DeadLetterAlert } from '../../schemas/alerts.ts';
 import { Streams, Subjects } from '../../schemas/streams.ts';
 import { dlqSubject } from '../../schemas/subject.ts';
@@ -46,7 +50,7 @@ export class DeadLetterWriter {
     const deliveryId = deliveryIdOf(msg);
     const error = oneLine(reason.error);
     const failedAt = new Date().toISOString();
-    const h = writeDeadLetterHeaders(msg.headers, {
+    const fields: DeadLetterFields = {
       originalSubject: msg.subject,
       streamSeq: msg.seq,
       deliveryId,
@@ -54,22 +58,13 @@ export class DeadLetterWriter {
       error,
       attempts: reason.attempts,
       failedAt,
-    });
+    };
     const ack = await this.js.publish(dlqSubject(msg.subject), msg.data, {
-      headers: h,
+      headers: writeDeadLetterHeaders(msg.headers, fields),
       msgID: `${Streams.github.name}-${msg.seq}`,
     });
-    const alert: DeadLetterAlert = {
-      type: 'DEAD_LETTER',
-      originalSubject: msg.subject,
-      streamSeq: msg.seq,
-      deliveryId,
-      errorCode: reason.code,
-      error,
-      attempts: reason.attempts,
-      dlqSeq: ack.seq,
-      at: failedAt,
-    };
+    const { failedAt: at, ...rest } = fields;
+    const alert: DeadLetterAlert = { type: 'DEAD_LETTER', ...rest, dlqSeq: ack.seq, at };
     if (!ack.duplicate) {
       this.logger.error(alert, 'event dead-lettered');
       this.nc.publish(Subjects.alertsDlq, JSON.stringify(alert));

@@ -1,21 +1,13 @@
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { readDeadLetterHeaders } from '../../platform/log/headers.ts';
+import { readDeadLetterHeaders, type DeadLetterFields } from '../../platform/log/headers.ts';
 import { Streams } from '../../schemas/streams.ts';
 import type { LogMessage } from '../batch/decode.ts';
 
 /** A message in the dead-letter stream, with its dead-letter headers read out. */
-export interface DeadLetter {
+export interface DeadLetter extends DeadLetterFields {
   /** Sequence in the DLQ stream: what the CLI takes. */
   readonly dlqSeq: number;
-  readonly originalSubject: string;
-  /** Sequence of the original in the GITHUB stream. */
-  readonly streamSeq: number;
-  readonly deliveryId: string;
-  readonly errorCode: string;
-  readonly error: string;
-  readonly attempts: number;
-  readonly failedAt: string;
   readonly size: number;
   /** The original message as the projector consumes it (headers included). */
   readonly original: LogMessage;
