@@ -146,9 +146,13 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /**
- * Servers must not outlive the process that started them. On a normal exit, or SIGINT /
- * SIGTERM, every live child gets SIGTERM synchronously (an 'exit' handler cannot wait);
- * the reaper covers deaths where no handler runs.
+ * Servers must not outlive the process that started them. On a normal exit every live
+ * child gets SIGTERM synchronously (an 'exit' handler cannot wait); the reaper covers
+ * deaths where no handler runs. On SIGINT / SIGTERM with no other listener the children
+ * get SIGTERM and the signal is raised again (Node's default, exit). With another
+ * listener (`teampulse up`), that listener decides: it stops the roles first, which still
+ * need the servers to drain, then the servers; killing them here would pull NATS out
+ * from under the roles' last requests.
  */
 function installExitHooks(): void {
   if (hooksInstalled) return;
@@ -159,13 +163,10 @@ function installExitHooks(): void {
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return;
       killAll();
-      // A listener replaces Node's default of exiting. When no one else listens, restore
-      // that default by re-raising the signal; otherwise the other listener decides.
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
     };
     process.on(signal, onSignal);
   }
