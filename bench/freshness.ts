@@ -15,22 +15,14 @@
  * - where the time goes: send → receivedAt (ingest) → log timestamp (append) → UPDATES
  *   timestamp (projector) → client; inside the projector its own stage histograms.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, type jetstream, type JsMsg } from '@nats-io/jetstream';
 import { simulatedPush } from '../cli/mod.ts';
-import { loadConfig } from '../platform/config.ts';
 import { signBody } from '../platform/github/sign.ts';
-import { startLocalStack, freePort } from '../platform/local-stack/mod.ts';
 import { LogAppender } from '../platform/log/append.ts';
 import { readLogHeaders } from '../platform/log/headers.ts';
-import { connectNats } from '../platform/nats.ts';
-import { ensureStreams } from '../platform/streams.ts';
 import { Streams } from '../schemas/streams.ts';
-import { signToken, tokenKeys } from '../gateway/mod.ts';
+import { child, startPipeline } from './support/pipeline.ts';
 import { percentile } from './support/proc.ts';
 import { stageDelta, stageHistograms } from './support/stage-metrics.ts';
 
@@ -117,22 +109,6 @@ async function openLoop(
   return { sentAt, failed, lateMs };
 }
 
-function child(file: string, argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', file, ...argv], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await ok().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Per delivery: its log timestamp and receivedAt; per update: its timestamp, by delivery. */
 async function readStreams(
   js: ReturnType<typeof jetstream>,
@@ -193,55 +169,16 @@ function summary(xs: number[]): string {
   return `${f(percentile(s, 0.5))}${f(percentile(s, 0.99))}${f(s.at(-1) ?? NaN)}`;
 }
 
-const dataDir = await mkdtemp(join(tmpdir(), 'teampulse-bench-freshness-'));
-const stack = await startLocalStack({ dataDir });
-const children: ChildProcess[] = [];
+const pipe = await startPipeline({
+  name: 'fresh',
+  webhookSecret: SECRET,
+  jwtSecret: JWT_SECRET,
+  orgs: ORGS,
+});
 try {
-  const [ingestPort, projectorPort, gatewayPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const base = {
-    ...process.env,
-    NATS_URL: stack.natsUrl,
-    MONGO_URL: stack.mongoUrl,
-    REDIS_URL: stack.redisUrl,
-    MONGO_DB: 'fresh',
-    LOG_LEVEL: 'warn',
-    GITHUB_WEBHOOK_SECRET: SECRET,
-    GATEWAY_JWT_SECRETS: JWT_SECRET,
-    INGEST_PORT: String(ingestPort),
-    PROJECTOR_PORT: String(projectorPort),
-    GATEWAY_PORT: String(gatewayPort),
-    DO_NOT_TRACK: 'true',
-  };
-  const creds = stack.nats.auth!.creds;
-  const cfg = loadConfig({}, { ...base, NATS_CREDS: creds.admin });
-  const nc = await connectNats(cfg, { name: 'bench-freshness', role: 'admin' });
-  const jsm = await jetstreamManager(nc);
-  await ensureStreams(jsm, cfg);
-  const js = jetstream(nc);
-  const roles = { ingest: 'ingest', projector: 'projector', gateway: 'gateway' } as const;
-  const procs: Record<string, ChildProcess> = {};
-  for (const role of Object.values(roles)) {
-    procs[role] = child(`${role}/main.ts`, [], { ...base, NATS_CREDS: creds[role] });
-    children.push(procs[role]);
-  }
-  const http = (port: number, path: string) => fetch(`http://127.0.0.1:${port}${path}`);
-  await until('ingest', async () => (await http(ingestPort, '/readyz')).ok);
-  await until('projector', async () => (await http(projectorPort, '/metrics')).ok);
-  await until('gateway', async () => (await http(gatewayPort, '/readyz')).ok);
-
-  const keys = tokenKeys([JWT_SECRET], cfg.GATEWAY_JWT_AUDIENCE, cfg.GATEWAY_JWT_ISSUER);
-  const orgs = Array.from({ length: ORGS }, (_, i) => `org${i}`);
-  const token = await signToken(keys, { orgs, ttlSeconds: 3600 });
-  const client = child(
-    'bench/support/freshness-client.ts',
-    [`ws://127.0.0.1:${gatewayPort}/ws?token=${token}`],
-    base,
-  );
-  children.push(client);
+  const { nc, jsm, js, procs, client, creds, base } = pipe;
+  const ingestPort = pipe.ports.ingest;
+  const http = (role: 'projector', path: string) => pipe.http(role, path);
   const received = new Map<string, number>();
   let frames = 0;
   const clientReady = new Promise<void>((resolve, reject) => {
@@ -285,7 +222,7 @@ try {
   };
 
   const lastSeq = async (stream: string) => (await jsm.streams.info(stream)).state.last_seq;
-  const scrape = async () => stageHistograms(await (await http(projectorPort, '/metrics')).text());
+  const scrape = async () => stageHistograms(await (await http('projector', '/metrics')).text());
 
   async function phase(
     label: string,
@@ -369,8 +306,8 @@ try {
   const results: Outcome[] = [];
   for (const rate of RATES) results.push(await phase('pipeline', rate, viaIngest));
   // The limit: the projector stops (else it would project the limit's pushes too).
-  procs.projector!.kill('SIGTERM');
-  await new Promise((r) => procs.projector!.once('exit', r));
+  procs.projector.kill('SIGTERM');
+  await new Promise((r) => procs.projector.once('exit', r));
   const limit = child(
     'bench/support/freshness-limit.ts',
     [String((await lastSeq(Streams.github.name)) + 1), args['limit-concurrency']],
@@ -379,7 +316,7 @@ try {
       NATS_CREDS: creds.admin,
     },
   );
-  children.push(limit);
+  pipe.adopt(limit);
   await new Promise<void>((resolve) => limit.once('message', () => resolve()));
   const limits: Outcome[] = [];
   for (const rate of RATES) limits.push(await phase('limit', rate, viaLog));
@@ -411,14 +348,6 @@ try {
       `goal at 200/s: p99 ≤ 2× limit — ${ratio.toFixed(2)}× ${ratio <= 2 ? 'MET' : 'NOT MET'}; p99 ≤ 100 ms — ${r.p99.toFixed(1)} ms ${r.p99 <= 100 ? 'MET' : 'NOT MET'}; frames lost ${r.lost} ${r.lost === 0 ? 'MET' : 'NOT MET'}`,
     );
   }
-  await nc.close();
 } finally {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(
-    children.map((c) =>
-      c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve(),
-    ),
-  );
-  await stack.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await pipe.stop();
 }
