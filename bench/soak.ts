@@ -228,7 +228,7 @@ try {
   }
   const lags = samples.map((s) => s.lag).filter(Number.isFinite);
   console.log(
-    `  projector lag: max ${Math.max(...lags)}, last ${lags.at(-1) ?? '—'}; sender at most ${f(lateMs)} ms late`,
+    `  projector lag: max ${lags.length ? Math.max(...lags) : '—'}, last ${lags.at(-1) ?? '—'}; sender at most ${f(lateMs)} ms late`,
   );
   console.log(
     `  totals: ${sent} sent, ${accepted.size} accepted (${[...refused].map(([why, n]) => `${n} refused: ${why}`).join(', ') || 'none refused'}), ${shas.length} commits, ${stored.size} stored; gateway frames ${samples.at(-1)?.frames}, client frames ${clientFrames}`,

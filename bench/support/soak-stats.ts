@@ -1,8 +1,11 @@
 /** Pure figures of the soak bench: metric scraping, the RSS trend and its verdict. */
 
-/** The value of an unlabelled metric in Prometheus text (NaN when absent). */
+/**
+ * The value of a single-series metric in Prometheus text, whatever its labels (the roles'
+ * registries add `role`); NaN when absent.
+ */
 export function metricValue(text: string, name: string): number {
-  const m = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text);
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
   return m ? Number(m[1]) : NaN;
 }
 

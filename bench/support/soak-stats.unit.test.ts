@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { linearFit, metricValue, rssTrend } from './soak-stats.ts';
 
 describe('soak figures', () => {
-  it('reads an unlabelled metric, NaN when absent', () => {
-    const text = '# HELP x\nteampulse_projector_lag 12\ngateway_frames_sent_total 3e+3\n';
+  it('reads a metric with or without labels, NaN when absent', () => {
+    const text =
+      '# HELP x\nteampulse_projector_lag 12\ngateway_frames_sent_total{role="gateway"} 3e+3\n';
     expect(metricValue(text, 'teampulse_projector_lag')).toBe(12);
     expect(metricValue(text, 'gateway_frames_sent_total')).toBe(3000);
     expect(metricValue(text, 'process_resident_memory_bytes')).toBeNaN();
