@@ -71,16 +71,21 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
     const limitBytes = cfg.GATEWAY_MAX_BACKPRESSURE_BYTES;
     const fanout = new Fanout(app, limitBytes, metrics);
     const bounds = new StreamBounds(jsm);
-    const feed = await startLiveFeed(jetstream(nc), jsm, (stored) => {
-      metrics.updatesReceived.inc();
-      try {
-        fanout.deliver(decodeUpdate(stored.subject, stored.seq, stored.data));
-      } catch (err) {
-        // Never thrown into the NATS client: one bad message must not stop the feed.
-        if (err instanceof InvalidUpdateError) metrics.invalidUpdates.inc();
-        log.warn({ err, seq: stored.seq, subject: stored.subject }, 'skipped an update');
-      }
-    });
+    const feed = await startLiveFeed(
+      jetstream(nc),
+      jsm,
+      (stored) => {
+        metrics.updatesReceived.inc();
+        try {
+          fanout.deliver(decodeUpdate(stored.subject, stored.seq, stored.data));
+        } catch (err) {
+          // Never thrown into the NATS client: one bad message must not stop the feed.
+          if (err instanceof InvalidUpdateError) metrics.invalidUpdates.inc();
+          log.warn({ err, seq: stored.seq, subject: stored.subject }, 'skipped an update');
+        }
+      },
+      log,
+    );
     cleanups.unshift(() => feed.stop());
     fanout.startAfter(feed.startSeq);
 
