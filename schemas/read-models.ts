@@ -25,6 +25,20 @@ export const CommitDoc = z.object({
   filesCount: z.number().int().nonnegative(),
   modulePaths: z.array(z.string()),
   processed: z.literal(true),
+  /** The commit author's name as git recorded it (absent in documents written before it was kept). */
+  authorName: z.string().optional(),
+  /**
+   * Minutes east of UTC of the author's clock, from the offset of GitHub's commit timestamp
+   * (`2025-03-01T09:15:00+02:00` → 120). Absent when the timestamp said `Z` or before it was kept.
+   */
+  utcOffsetMinutes: z
+    .number()
+    .int()
+    .min(-16 * 60)
+    .max(16 * 60)
+    .optional(),
+  /** `repository.full_name` when the push was received (repos are renamed; `repoId` is the key). */
+  repoName: z.string().optional(),
 });
 export type CommitDoc = z.infer<typeof CommitDoc>;
 

@@ -73,6 +73,8 @@ async function get(
   return { status: res.status, body: await res.json() };
 }
 
+const named = (login: string) => ({ devId: login, name: login, login });
+
 const url = (org: string, from: string, to: string) =>
   `/api/v1/orgs/${org}/dashboard?from=${from}&to=${to}`;
 
@@ -101,12 +103,13 @@ describe('dashboard api', () => {
     expect(d.heatmap.weekdayHour[2]?.[10]).toBe(2); // Wednesday 10:00 UTC
     expect(d.heatmap.weekdayHour[1]?.[8]).toBe(1); // Tuesday 08:00 UTC
     expect(d.developers).toEqual([
-      { devId: 'alice', commits: 3, activeDays: 2, filesChanged: 6, activityIndex: 76 },
-      { devId: 'bob', commits: 1, activeDays: 1, filesChanged: 2, activityIndex: 30 },
+      // Documents without authorName (written before it was kept): named by the login.
+      { ...named('alice'), commits: 3, activeDays: 2, filesChanged: 6, activityIndex: 76 },
+      { ...named('bob'), commits: 1, activeDays: 1, filesChanged: 2, activityIndex: 30 },
     ]);
     expect(d.repos).toEqual([
-      { repoId: '42', commits: 3, developers: 2, filesChanged: 6 },
-      { repoId: '7', commits: 1, developers: 1, filesChanged: 2 },
+      { repoId: '42', name: '42', commits: 3, developers: 2, filesChanged: 6 },
+      { repoId: '7', name: '7', commits: 1, developers: 1, filesChanged: 2 },
     ]);
   });
 

@@ -1,57 +1,152 @@
-import type { Dashboard } from '../../schemas/dashboard.ts';
-import { utcDay } from '../../schemas/utc-day.ts';
+import type { Dashboard, DeveloperLine, ModuleLine, RepoLine } from '../../schemas/dashboard.ts';
+import { DAY_MS, utcDay } from '../../schemas/utc-day.ts';
 import { daysOf, type DayRange } from './day-range.ts';
 
 /** The answer's types are the contract's (`schemas/dashboard.ts`). */
 export type { Dashboard, DeveloperLine, RepoLine } from '../../schemas/dashboard.ts';
 
-/** The commit fields the dashboard reads. */
+/**
+ * The commit fields the dashboard reads. The optional ones are missing in documents written
+ * before they were kept: such a commit is placed by UTC, named by its ids.
+ */
 export interface CommitRow {
   timestamp: Date;
   authorGithubId: string;
   repoId: string;
   filesCount: number;
+  authorName?: string;
+  utcOffsetMinutes?: number;
+  repoName?: string;
+  modulePaths?: string[];
+}
+
+/** Ranges up to this many days are charted by day, longer ones by ISO week. */
+export const MAX_DAILY_SERIES_DAYS = 92;
+/** Length of `topModules`. */
+export const TOP_MODULES = 20;
+
+const HOUR_MS = 3_600_000;
+
+interface Named {
+  /** Latest timestamp that carried a name; -Infinity when none did. */
+  namedAt: number;
+  name: string | undefined;
+}
+interface DevAcc extends Named {
+  commits: number;
+  files: number;
+  activeDays: number;
+  /** 1 per day of the range with a commit (a byte per day beats a Set of strings). */
+  days: Uint8Array;
+}
+interface RepoAcc extends Named {
+  commits: number;
+  files: number;
+  devs: Set<string>;
+  series: Uint32Array;
+  modules: Map<string, number>;
 }
 
 /**
  * Accumulates commits one at a time (a cursor's worth, never all in memory) into the
- * dashboard's numbers. Pure: no I/O, no clock.
+ * dashboard's numbers. Per commit it does arithmetic on the epoch time (no date strings)
+ * and counts into typed arrays indexed by day, bucket and weekday × hour. Pure: no I/O, no
+ * clock.
  */
 export class DashboardBuilder {
-  readonly #byDay = new Map<string, number>();
-  readonly #weekdayHour: number[][] = Array.from({ length: 7 }, () => Array<number>(24).fill(0));
-  readonly #devs = new Map<string, { commits: number; days: Set<string>; files: number }>();
-  readonly #repos = new Map<string, { commits: number; devs: Set<string>; files: number }>();
+  readonly #start: number;
+  readonly #end: number;
+  readonly #days: number;
+  /** Monday = 0 weekday of `from`. */
+  readonly #fromWeekday: number;
+  readonly #weekly: boolean;
+  readonly #byDay: Uint32Array;
+  readonly #utc = new Uint32Array(7 * 24);
+  readonly #local = new Uint32Array(7 * 24);
+  readonly #devs = new Map<string, DevAcc>();
+  readonly #repos = new Map<string, RepoAcc>();
   #commits = 0;
   #files = 0;
+  #localCommits = 0;
 
   private readonly range: DayRange;
 
   constructor(range: DayRange) {
     this.range = range;
+    this.#start = range.start.getTime();
+    this.#end = range.end.getTime();
+    this.#days = range.days;
+    this.#fromWeekday = weekdayOfEpochDay(this.#start / DAY_MS);
+    this.#weekly = range.days > MAX_DAILY_SERIES_DAYS;
+    this.#byDay = new Uint32Array(range.days);
   }
 
   add(row: CommitRow): void {
     const t = row.timestamp.getTime();
-    if (t < this.range.start.getTime() || t >= this.range.end.getTime()) return;
-    const day = utcDay(row.timestamp);
+    if (!(t >= this.#start && t < this.#end)) return; // also drops an invalid date (NaN)
+    const sinceStart = t - this.#start;
+    const dayIdx = Math.floor(sinceStart / DAY_MS);
+    const hour = Math.floor((sinceStart - dayIdx * DAY_MS) / HOUR_MS);
+    const weekday = (this.#fromWeekday + dayIdx) % 7;
     const files = Number.isFinite(row.filesCount) ? row.filesCount : 0;
     this.#commits++;
     this.#files += files;
-    this.#byDay.set(day, (this.#byDay.get(day) ?? 0) + 1);
-    const weekday = (row.timestamp.getUTCDay() + 6) % 7;
-    const hours = this.#weekdayHour[weekday];
-    if (hours) hours[row.timestamp.getUTCHours()] = (hours[row.timestamp.getUTCHours()] ?? 0) + 1;
-    let dev = this.#devs.get(row.authorGithubId);
-    if (!dev) this.#devs.set(row.authorGithubId, (dev = { commits: 0, days: new Set(), files: 0 }));
+    this.#byDay[dayIdx]!++;
+    this.#utc[weekday * 24 + hour]!++;
+    const offset = row.utcOffsetMinutes;
+    if (typeof offset === 'number' && Number.isFinite(offset)) {
+      const local = t + offset * 60_000;
+      const localDay = Math.floor(local / DAY_MS);
+      const localHour = Math.floor((local - localDay * DAY_MS) / HOUR_MS);
+      this.#local[weekdayOfEpochDay(localDay) * 24 + localHour]!++;
+      this.#localCommits++;
+    } else {
+      this.#local[weekday * 24 + hour]!++;
+    }
+
+    const devId = row.authorGithubId;
+    let dev = this.#devs.get(devId);
+    if (!dev) {
+      dev = {
+        commits: 0,
+        files: 0,
+        activeDays: 0,
+        days: new Uint8Array(this.#days),
+        namedAt: -Infinity,
+        name: undefined,
+      };
+      this.#devs.set(devId, dev);
+    }
     dev.commits++;
-    dev.days.add(day);
     dev.files += files;
+    if (dev.days[dayIdx] === 0) {
+      dev.days[dayIdx] = 1;
+      dev.activeDays++;
+    }
+    rename(dev, t, row.authorName);
+
     let repo = this.#repos.get(row.repoId);
-    if (!repo) this.#repos.set(row.repoId, (repo = { commits: 0, devs: new Set(), files: 0 }));
+    if (!repo) {
+      repo = {
+        commits: 0,
+        files: 0,
+        devs: new Set(),
+        series: new Uint32Array(this.#bucketCount()),
+        modules: new Map(),
+        namedAt: -Infinity,
+        name: undefined,
+      };
+      this.#repos.set(row.repoId, repo);
+    }
     repo.commits++;
-    repo.devs.add(row.authorGithubId);
     repo.files += files;
+    repo.devs.add(devId);
+    repo.series[this.#weekly ? Math.floor((dayIdx + this.#fromWeekday) / 7) : dayIdx]!++;
+    rename(repo, t, row.repoName);
+    const modules = row.modulePaths;
+    if (modules) {
+      for (const m of modules) repo.modules.set(m, (repo.modules.get(m) ?? 0) + 1);
+    }
   }
 
   build(meta: {
@@ -60,23 +155,30 @@ export class DashboardBuilder {
     readModelVersion: number;
     activityIndex: ReadonlyMap<string, number>;
   }): Dashboard {
-    const developers = [...this.#devs]
-      .map(([devId, d]) => ({
-        devId,
-        commits: d.commits,
-        activeDays: d.days.size,
-        filesChanged: d.files,
-        activityIndex: meta.activityIndex.get(devId) ?? 0,
-      }))
+    const developers: DeveloperLine[] = [...this.#devs]
+      .map(([devId, d]) => {
+        const login = devId.startsWith('email:') ? undefined : devId;
+        return {
+          devId,
+          name: d.name ?? login ?? devId,
+          ...(login === undefined ? {} : { login }),
+          commits: d.commits,
+          activeDays: d.activeDays,
+          filesChanged: d.files,
+          activityIndex: meta.activityIndex.get(devId) ?? 0,
+        };
+      })
       .sort((a, b) => b.commits - a.commits || compare(a.devId, b.devId));
-    const repos = [...this.#repos]
-      .map(([repoId, r]) => ({
-        repoId,
-        commits: r.commits,
-        developers: r.devs.size,
-        filesChanged: r.files,
-      }))
-      .sort((a, b) => b.commits - a.commits || compare(a.repoId, b.repoId));
+    const repoEntries = [...this.#repos].sort(
+      ([a, x], [b, y]) => y.commits - x.commits || compare(a, b),
+    );
+    const repos: RepoLine[] = repoEntries.map(([repoId, r]) => ({
+      repoId,
+      name: r.name ?? repoId,
+      commits: r.commits,
+      developers: r.devs.size,
+      filesChanged: r.files,
+    }));
     return {
       orgId: meta.orgId,
       from: this.range.from,
@@ -87,17 +189,65 @@ export class DashboardBuilder {
         commits: this.#commits,
         developers: developers.length,
         repos: repos.length,
-        activeDays: this.#byDay.size,
+        activeDays: this.#byDay.reduce((n, c) => (c > 0 ? n + 1 : n), 0),
         filesChanged: this.#files,
       },
       heatmap: {
-        days: daysOf(this.range).map((day) => ({ day, commits: this.#byDay.get(day) ?? 0 })),
-        weekdayHour: this.#weekdayHour.map((row) => [...row]),
+        days: daysOf(this.range).map((day, i) => ({ day, commits: this.#byDay[i] ?? 0 })),
+        weekdayHour: grid(this.#utc),
       },
+      series: {
+        granularity: this.#weekly ? 'week' : 'day',
+        buckets: this.#bucketDays(),
+        repos: repoEntries.map(([repoId, r]) => ({ repoId, commits: Array.from(r.series) })),
+      },
+      punchCard: { weekdayHour: grid(this.#local), localCommits: this.#localCommits },
+      topModules: this.#topModules(),
       developers,
       repos,
     };
   }
+
+  #bucketCount(): number {
+    return this.#weekly ? Math.floor((this.#days - 1 + this.#fromWeekday) / 7) + 1 : this.#days;
+  }
+
+  #bucketDays(): string[] {
+    if (!this.#weekly) return daysOf(this.range);
+    const monday = this.#start - this.#fromWeekday * DAY_MS;
+    return Array.from({ length: this.#bucketCount() }, (_, i) => utcDay(monday + i * 7 * DAY_MS));
+  }
+
+  #topModules(): ModuleLine[] {
+    const all: ModuleLine[] = [];
+    for (const [repoId, r] of this.#repos) {
+      for (const [module, commits] of r.modules) all.push({ repoId, module, commits });
+    }
+    return all
+      .sort(
+        (a, b) =>
+          b.commits - a.commits || compare(a.repoId, b.repoId) || compare(a.module, b.module),
+      )
+      .slice(0, TOP_MODULES);
+  }
+}
+
+/** Keeps the name of the latest commit that carried one; equal times keep the greater name, so the order rows come in does not matter. */
+function rename(acc: Named, t: number, name: string | undefined): void {
+  if (typeof name !== 'string' || name === '') return;
+  if (t > acc.namedAt || (t === acc.namedAt && acc.name !== undefined && name > acc.name)) {
+    acc.namedAt = t;
+    acc.name = name;
+  }
+}
+
+/** Monday = 0 … Sunday = 6 of a day counted from the epoch (1970-01-01 was a Thursday). */
+function weekdayOfEpochDay(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+function grid(cells: Uint32Array): number[][] {
+  return Array.from({ length: 7 }, (_, w) => Array.from(cells.subarray(w * 24, w * 24 + 24)));
 }
 
 function compare(a: string, b: string): number {

@@ -34,6 +34,8 @@ describe('dashboard range', () => {
   });
 });
 
+const named = (login: string) => ({ devId: login, name: login, login });
+
 describe('dashboard builder', () => {
   const range = parseDayRange('2025-11-17', '2025-11-19', 366);
   const row = (iso: string, dev: string, repo: string, files = 1) => ({
@@ -74,13 +76,21 @@ describe('dashboard builder', () => {
     expect(d.heatmap.weekdayHour[1]?.[23]).toBe(1);
     expect(d.heatmap.weekdayHour.flat().reduce((a, b) => a + b, 0)).toBe(4);
     expect(d.developers).toEqual([
-      { devId: 'alice', commits: 2, activeDays: 1, filesChanged: 4, activityIndex: 61 },
-      { devId: 'bob', commits: 1, activeDays: 1, filesChanged: 1, activityIndex: 0 },
-      { devId: 'email:c@x.io', commits: 1, activeDays: 1, filesChanged: 0, activityIndex: 0 },
+      // Old documents without authorName: the login names the developer, else the id.
+      { ...named('alice'), commits: 2, activeDays: 1, filesChanged: 4, activityIndex: 61 },
+      { ...named('bob'), commits: 1, activeDays: 1, filesChanged: 1, activityIndex: 0 },
+      {
+        devId: 'email:c@x.io',
+        name: 'email:c@x.io',
+        commits: 1,
+        activeDays: 1,
+        filesChanged: 0,
+        activityIndex: 0,
+      },
     ]);
     expect(d.repos).toEqual([
-      { repoId: '42', commits: 3, developers: 2, filesChanged: 4 },
-      { repoId: '7', commits: 1, developers: 1, filesChanged: 1 },
+      { repoId: '42', name: '42', commits: 3, developers: 2, filesChanged: 4 },
+      { repoId: '7', name: '7', commits: 1, developers: 1, filesChanged: 1 },
     ]);
     expect(d.asOfSeq).toBe(9);
   });

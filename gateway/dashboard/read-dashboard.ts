@@ -13,8 +13,8 @@ const MAX_ACTIVITY_WINDOW_DAYS = 31;
 /**
  * Reads an org's dashboard for a range from the read models of `target`.
  *
- * Commits: one range read on the `org_time` index ({orgId, timestamp}), only the four
- * fields used, streamed through a cursor. Activity index: the projector's org-wide
+ * Commits: one range read on the `org_time` index ({orgId, timestamp}), only the fields
+ * used, streamed through a cursor: every number of the answer comes from that one pass. Activity index: the projector's org-wide
  * `activity_index` snapshot whose window ends on `to`, found on the `org_metric_time`
  * index ({orgId, metricName, timeframeStart}) within a bounded range.
  */
@@ -40,7 +40,17 @@ export async function readDashboard(
 export function commitsQuery(orgId: string, range: DayRange) {
   return {
     filter: { orgId, timestamp: { $gte: range.start, $lt: range.end } },
-    projection: { _id: 0, timestamp: 1, authorGithubId: 1, repoId: 1, filesCount: 1 },
+    projection: {
+      _id: 0,
+      timestamp: 1,
+      authorGithubId: 1,
+      repoId: 1,
+      filesCount: 1,
+      authorName: 1,
+      utcOffsetMinutes: 1,
+      repoName: 1,
+      modulePaths: 1,
+    },
   } as const;
 }
 

@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto';
 
 /** One commit to put in a generated push. */
 export interface FakeCommit {
+  /** The GitHub login (and, unless `name` is given, the author's name too). */
   author: string;
+  /** The author's name as git records it; defaults to `author`. */
+  name?: string;
   /** Defaults to `<author>@users.noreply.github.com`. */
   email?: string;
   /** Set to false to send the author without a GitHub username (email identity). */
   withUsername?: boolean;
+  /** ISO 8601 with the author's offset as GitHub sends it (`2025-11-19T11:00:00+02:00`), or `Z`. */
   timestamp: string;
   message?: string;
   files?: { added?: string[]; removed?: string[]; modified?: string[] };
@@ -39,7 +43,7 @@ export function buildPushPayload(push: FakePush): Record<string, unknown> {
     const id = c.sha ?? fakeSha(`${full}:${c.author}:${c.timestamp}:${i}:${c.message ?? ''}`);
     const email = c.email ?? `${c.author}@users.noreply.github.com`;
     const person = {
-      name: c.author,
+      name: c.name ?? c.author,
       email,
       ...(c.withUsername === false ? {} : { username: c.author }),
     };

@@ -16,7 +16,7 @@ export type CommitsState = Map<string, CommitDoc>;
 export function commitsProjection(mappings: OrgMappings): Projection<CommitsState, ProjectorEvent> {
   return {
     name: 'commits',
-    version: 1,
+    version: 2, // 2: authorName, utcOffsetMinutes and repoName kept
     handles: ['push'],
     initialState: () => new Map(),
     evolve(state, event) {
