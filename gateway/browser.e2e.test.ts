@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Collections } from '../schemas/read-models.ts';
@@ -5,6 +6,7 @@ import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import type { Gateway } from './main.ts';
 import { startHarness, type Harness } from './testing/harness.ts';
 import { commitsUpdated, publishUpdate } from './testing/updates.ts';
+import { INITECH, initechCommit, seedInitech, type SeededOrg } from './testing/dashboard-seed.ts';
 
 /** Debian's Chromium (apt `chromium`); playwright cannot download browsers here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,12 +36,18 @@ interface PageGlobals {
 let h: Harness;
 let gw: Gateway;
 let browser: Browser;
+let initech: SeededOrg;
+
+/** Screenshots of the page, kept by CI as test artifacts (git-ignored). */
+const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
 
 beforeAll(async () => {
   h = await startHarness();
   await ensureReadModelIndexes(h.db);
+  initech = await seedInitech(h.db);
   gw = await h.gateway();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
@@ -175,6 +183,283 @@ describe('browser', () => {
     await page.close();
   });
 });
+
+const SIZES = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+/** What the page exposes for tests as `window.teampulse` (see gateway/page/page.js). */
+interface PageState {
+  frames: { seq: number }[];
+  flashed: string[];
+  states: string[];
+  firstRenderMs?: number;
+}
+const pageState = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { teampulse: PageState }).teampulse);
+const attr = (page: Page, key: string, name = 'data-v') =>
+  page.getAttribute(`[data-k="${key}"]`, name);
+
+/** Opens the page on a view; `errors` collects console errors (CSP violations among them). */
+async function openPage(
+  view: string,
+  opts: { size?: keyof typeof SIZES; orgs?: string[]; port?: number } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: SIZES[opts.size ?? 'desktop'] });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const token = await h.token(opts.orgs ?? ['initech', 'acme', 'hooli']);
+  await page.goto(`http://127.0.0.1:${opts.port ?? gw.port}/?token=${token}&${view}`);
+  return { page, errors };
+}
+const INITECH_VIEW = `org=initech&from=${INITECH.from}&to=${INITECH.to}`;
+
+/** The dashboard API's own answer, for comparing what the page shows. */
+async function api(path: string, orgs = ['initech', 'acme', 'hooli'], port = gw.port) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: { authorization: `Bearer ${await h.token(orgs)}` },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('dashboard page', () => {
+  for (const size of ['desktop', 'phone'] as const) {
+    it(`dashboard page - every panel renders from real data at ${size} size (screenshot in test-artifacts/)`, async () => {
+      const { page, errors } = await openPage(INITECH_VIEW, { size });
+      await waitState(page, 'live');
+      expect(await page.textContent('#commits')).toBe(String(initech.commits));
+      // Commits over time: a bar segment per repository and day, with the seeded count.
+      const [repoDay, n] = [...initech.byRepoDay].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+      const [repoId, day] = repoDay.split(':');
+      expect(await attr(page, `s:${repoId}:${day}`)).toBe(String(n));
+      expect(await page.textContent('#series-legend')).toContain('initech/tps-reports');
+      // Day heatmap: one cell per day, month and weekday labels, a label per cell.
+      expect(await page.locator('#calendar rect.cell').count()).toBe(19);
+      expect(await attr(page, 'd:2025-11-19')).toBe(String(initech.byDay.get('2025-11-19') ?? 0));
+      expect(await attr(page, 'd:2025-11-19', 'aria-label')).toBe(
+        `Wednesday, Nov 19, 2025: ${initech.byDay.get('2025-11-19') ?? 0} commits`,
+      );
+      expect(await page.locator('#calendar text').allTextContents()).toEqual(
+        expect.arrayContaining(['Nov', 'Mon', 'Wed', 'Fri']),
+      );
+      // Punch card in the authors' local time: 7 × 24 cells, each slot the seeded count.
+      expect(await page.locator('#punch circle.cell').count()).toBe(168);
+      for (const [slot, count] of initech.byLocalSlot) {
+        expect(await attr(page, `p:${slot}`), slot).toBe(String(count));
+      }
+      // Top modules, named by repository.
+      expect(await page.locator('#modules li').first().textContent()).toMatch(
+        /^initech\/tps-reports · reports\d+$/,
+      );
+      // Developers by display name, with the login where there is one; never a raw id.
+      const devs = await page.textContent('#devs');
+      expect(devs).toContain('Peter Gibbons@peter');
+      expect(devs).toContain('Milton Waddams');
+      expect(devs).not.toContain('email:');
+      // A tooltip per cell on hover, and the activity index explained on focus.
+      await page.hover('[data-k="d:2025-11-19"]');
+      expect(await page.textContent('#tip')).toContain('Nov 19, 2025');
+      await page.focus('.help');
+      expect(await page.isVisible('#ai-help')).toBe(true);
+      expect(await page.textContent('#ai-help')).toContain('mean of three shares');
+      // Fits the screen: nothing but the charts' own boxes scrolls sideways.
+      expect(
+        await page.evaluate(() => {
+          const d = (
+            globalThis as unknown as {
+              document: { documentElement: { scrollWidth: number; clientWidth: number } };
+            }
+          ).document;
+          return d.documentElement.scrollWidth <= d.documentElement.clientWidth;
+        }),
+      ).toBe(true);
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-${size}.png`, fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('dashboard page - a push changes exactly its cells without a reload, and they flash', async () => {
+    const { page } = await openPage(INITECH_VIEW);
+    await waitState(page, 'live');
+    const before = {
+      day: Number(await attr(page, 'd:2025-11-19')),
+      other: await attr(page, 'd:2025-11-18'),
+      slot: Number(await attr(page, 'p:2:15')),
+      series: Number((await attr(page, 's:102:2025-11-19')) ?? 0),
+    };
+    // Samir (no UTC offset) commits to the printer at 15:20 UTC on Wednesday 19th.
+    await h.db
+      .collection(Collections.commits)
+      .insertOne(initechCommit(1013, new Date('2025-11-19T15:20:00Z')));
+    const seq = await publishUpdate(h.js, commitsUpdated('initech', '102', 1));
+    await page.waitForFunction(
+      (n) =>
+        (globalThis as unknown as PageGlobals).document.getElementById('commits')?.textContent ===
+        String(n),
+      initech.commits + 1,
+      { timeout: 5000 },
+    );
+    expect(await attr(page, 'd:2025-11-19')).toBe(String(before.day + 1));
+    expect(await attr(page, 'p:2:15')).toBe(String(before.slot + 1));
+    expect(await attr(page, 's:102:2025-11-19')).toBe(String(before.series + 1));
+    expect(await attr(page, 'd:2025-11-18')).toBe(before.other);
+    for (const k of ['d:2025-11-19', 'p:2:15', 's:102:2025-11-19', 't:commits']) {
+      expect(await attr(page, k, 'class'), k).toContain('flash');
+    }
+    expect(await attr(page, 'd:2025-11-18', 'class')).not.toContain('flash');
+    const st = await pageState(page);
+    expect(st.frames.map((f) => f.seq)).toEqual([seq]);
+    expect(st.flashed).toEqual(
+      expect.arrayContaining(['d:2025-11-19', 'p:2:15', 's:102:2025-11-19', 'dev:samir']),
+    );
+    expect(await page.textContent('#status')).toMatch(/^live · last update /);
+    // Keep the shared data as the other tests expect it.
+    await h.db.collection(Collections.commits).deleteOne({ sha: initechCommit(1013).sha });
+    await page.close();
+  });
+
+  it('dashboard page - after the gateway restarts it resumes with no gap: the frames and numbers equal the API', async () => {
+    const g1 = await h.gateway();
+    const port = g1.port;
+    const { page } = await openPage(INITECH_VIEW, { port });
+    await waitState(page, 'live');
+    await g1.stop();
+    await waitState(page, 'resuming');
+    // While no gateway runs: two pushes land in the read model and in UPDATES.
+    const docs = [1001, 1002].map((n) =>
+      initechCommit(n, new Date(`2025-11-1${n - 1000}T12:00:00Z`)),
+    );
+    const seqs: number[] = [];
+    for (const d of docs) {
+      await h.db.collection(Collections.commits).insertOne(d);
+      seqs.push(await publishUpdate(h.js, commitsUpdated('initech', d.repoId, 1)));
+    }
+    const g2 = await restartOn(port);
+    await waitState(page, 'live', 20_000);
+    await page.waitForFunction(
+      (n) =>
+        (globalThis as unknown as PageGlobals).document.getElementById('commits')?.textContent ===
+        String(n),
+      initech.commits + 2,
+      { timeout: 5000 },
+    );
+    const st = await pageState(page);
+    expect(st.frames.map((f) => f.seq)).toEqual(seqs);
+    expect(st.states).toEqual(expect.arrayContaining(['live', 'resuming']));
+    const { body } = await api(
+      `/api/v1/orgs/initech/dashboard?from=${INITECH.from}&to=${INITECH.to}`,
+      undefined,
+      g2.port,
+    );
+    const d = body as unknown as {
+      totals: { commits: number };
+      heatmap: { days: { day: string; commits: number }[] };
+    };
+    expect(await page.textContent('#commits')).toBe(String(d.totals.commits));
+    for (const x of d.heatmap.days) expect(await attr(page, `d:${x.day}`)).toBe(String(x.commits));
+    await page.close();
+    await g2.stop();
+    await h.db.collection(Collections.commits).deleteMany({ sha: { $in: docs.map((x) => x.sha) } });
+  });
+
+  it('dashboard page - bad from/to, an org not in the token and a too-long range show the API error in words', async () => {
+    const cases = [
+      ['initech', '2025-13-01', '2025-11-19', 'This range cannot be shown'],
+      ['initech', '2025-11-20', '2025-11-19', 'This range cannot be shown'],
+      ['globex', '2025-11-01', '2025-11-19', 'This org is not open to you'],
+      ['initech', '2023-01-01', '2025-11-19', 'This range is too long'],
+    ] as const;
+    const page = await browser.newPage();
+    const token = await h.token(['initech']);
+    for (const [org, from, to, head] of cases) {
+      const { status, body } = await api(`/api/v1/orgs/${org}/dashboard?from=${from}&to=${to}`, [
+        'initech',
+      ]);
+      expect(status).toBeGreaterThanOrEqual(400);
+      const message = (body as { error: { message: string } }).error.message;
+      await page.goto(
+        `http://127.0.0.1:${gw.port}/?token=${token}&org=${org}&from=${from}&to=${to}`,
+      );
+      await page.waitForSelector('#error:not([hidden])', { timeout: 5000 });
+      expect(await page.textContent('#error')).toBe(`${head}: ${message}.`);
+      expect(await page.locator('#panels svg').count()).toBe(0);
+    }
+    await page.close();
+  });
+
+  it('dashboard page - an org with no commits shows an empty state, not empty charts', async () => {
+    const { page, errors } = await openPage('org=hooli&from=2025-11-01&to=2025-11-19');
+    await waitState(page, 'live');
+    expect(await page.isVisible('#empty')).toBe(true);
+    expect(await page.textContent('#empty')).toContain(
+      'hooli has no commits from Nov 1, 2025 to Nov 19, 2025',
+    );
+    expect(await page.isVisible('#panels')).toBe(false);
+    expect(await page.textContent('#commits')).toBe('0');
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-empty.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('dashboard page - org picker and range presets change the view in the URL; back and forward restore it', async () => {
+    const { page } = await openPage(INITECH_VIEW);
+    await waitState(page, 'live');
+    expect(await page.locator('#org-picker option').allTextContents()).toEqual([
+      'initech',
+      'acme',
+      'hooli',
+    ]);
+    await page.click('.presets button[data-days="7"]');
+    const today = new Date().toISOString().slice(0, 10);
+    const weekAgo = new Date(Date.now() - 6 * 864e5).toISOString().slice(0, 10);
+    await page.waitForURL(`**/?org=initech&from=${weekAgo}&to=${today}`);
+    expect(await page.getAttribute('.presets button[data-days="7"]', 'aria-pressed')).toBe('true');
+    await waitState(page, 'live');
+    await page.selectOption('#org-picker', 'acme');
+    await page.waitForURL(`**/?org=acme&from=${weekAgo}&to=${today}`);
+    await page.goBack();
+    await page.waitForURL(`**/?org=initech&from=${weekAgo}&to=${today}`);
+    await page.goBack();
+    await page.waitForURL(`**/?${INITECH_VIEW}`);
+    await page.waitForTimeout(1500);
+    console.log('DEBUG', await page.textContent('#commits'), await page.textContent('#status'), await page.textContent('#error'), JSON.stringify((await pageState(page)).states), page.url());
+    await page.waitForFunction(
+      (n) =>
+        (globalThis as unknown as PageGlobals).document.getElementById('commits')?.textContent ===
+        String(n),
+      initech.commits,
+      { timeout: 5000 },
+    );
+    expect(await page.inputValue('#from-input')).toBe(INITECH.from);
+    await page.goForward();
+    await page.waitForURL(`**/?org=initech&from=${weekAgo}&to=${today}`);
+    expect(await page.inputValue('#from-input')).toBe(weekAgo);
+    // Typed dates: the form keeps the org and changes the range.
+    await page.fill('#from-input', '2025-11-10');
+    await page.fill('#to-input', '2025-11-19');
+    await page.press('#to-input', 'Enter');
+    await page.waitForURL('**/?org=initech&from=2025-11-10&to=2025-11-19');
+    await waitState(page, 'live');
+    expect(await page.locator('#calendar rect.cell').count()).toBe(10);
+    await page.close();
+  });
+});
+
+/** A gateway on `port` again: the old listen socket may take a moment to let go. */
+async function restartOn(port: number): Promise<Gateway> {
+  for (let i = 0; ; i++) {
+    try {
+      return await h.gateway({ GATEWAY_PORT: String(port) });
+    } catch (err) {
+      if (i >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
 
 /** Waits for the page's connection state (`document.body.dataset.state`, set by page.js). */
 async function waitState(page: Page, state: string, timeout = 5000): Promise<void> {

@@ -1,7 +1,11 @@
 // The dashboard page's script, bundled with the client library into /app.js at gateway start
-// (bundle-page.ts). The library fetches the dashboard and follows /ws; a commits:update for
-// the org makes the page refetch and redraw. A refused token stops everything: "sign in again".
+// (bundle-page.ts). The view (org, range) is in the URL; for each view the library fetches
+// the dashboard and follows /ws; a commits:update for the org makes the page refetch and
+// redraw, flashing what changed. A refused token stops everything: "sign in again".
 import { connect, ConnectionState } from '../../client/mod.ts';
+import { clearDashboard, renderDashboard } from './render.js';
+import { delegateCells } from './svg-kit.js';
+import { presetOf, presetRange, readView, viewUrl } from './view-state.js';
 
 const TOKEN_KEY = 'teampulse.token';
 
@@ -19,7 +23,6 @@ function takeToken() {
 }
 
 const token = takeToken();
-const params = new URLSearchParams(location.search);
 const claims = (() => {
   try {
     return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
@@ -27,137 +30,182 @@ const claims = (() => {
     return {};
   }
 })();
-const org = params.get('org') || (claims.orgs || [])[0] || '';
-const day = (d) => d.toISOString().slice(0, 10);
-const to = params.get('to') || day(new Date());
-const from = params.get('from') || day(new Date(Date.parse(to) - 29 * 864e5));
+const orgs = Array.isArray(claims.orgs) ? claims.orgs.map(String) : [];
+const $ = (id) => document.getElementById(id);
+
+/** What tests and the render bench read: `window.teampulse`. */
 const state = (window.teampulse = {
-  org,
+  view: undefined,
   frames: [],
   dashboard: undefined,
   lastSeq: undefined,
   fetches: 0,
   states: [],
+  flashed: [],
+  firstRenderMs: undefined,
 });
-const $ = (id) => document.getElementById(id);
-const status = (text) => ($('status').textContent = text);
-$('org').textContent = org ? `· ${org} · ${from} → ${to}` : '';
 
-function shade(n, max) {
-  if (!n) return '#ebedf0';
-  const steps = ['#9be9a8', '#40c463', '#30a14e', '#216e39'];
-  return steps[Math.min(steps.length - 1, Math.floor((n / Math.max(1, max)) * steps.length))];
-}
-function cell(n, max, title) {
-  const s = document.createElement('span');
-  s.style.background = shade(n, max);
-  s.title = title;
-  return s;
-}
-function rows(tbody, lines) {
-  tbody.replaceChildren(
-    ...lines.map((cols) => {
-      const tr = document.createElement('tr');
-      for (const c of cols) {
-        const td = document.createElement('td');
-        td.textContent = String(c);
-        tr.append(td);
-      }
-      return tr;
-    }),
-  );
-}
-function render(d) {
-  state.fetches++;
-  state.dashboard = d;
-  if (state.lastSeq === undefined || d.asOfSeq > state.lastSeq) state.lastSeq = d.asOfSeq;
-  $('commits').textContent = d.totals.commits;
-  $('developers').textContent = d.totals.developers;
-  $('repos').textContent = d.totals.repos;
-  $('seq').textContent = d.asOfSeq;
-  const maxDay = Math.max(0, ...d.heatmap.days.map((x) => x.commits));
-  $('days').replaceChildren(
-    ...d.heatmap.days.map((x) => cell(x.commits, maxDay, `${x.day}: ${x.commits}`)),
-  );
-  const names = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-  const maxHour = Math.max(0, ...d.heatmap.weekdayHour.flat());
-  const grid = [];
-  d.heatmap.weekdayHour.forEach((hours, w) => {
-    const label = document.createElement('div');
-    label.textContent = names[w];
-    grid.push(label, ...hours.map((n, h) => cell(n, maxHour, `${names[w]} ${h}:00: ${n}`)));
-  });
-  $('grid').replaceChildren(...grid);
-  rows(
-    $('devs'),
-    d.developers.map((x) => [x.devId, x.commits, x.activeDays, x.activityIndex]),
-  );
-  rows(
-    $('repoRows'),
-    d.repos.map((x) => [x.repoId, x.commits, x.developers, x.filesChanged]),
-  );
+const tip = $('tip');
+for (const id of ['series', 'calendar', 'punch']) delegateCells($(id), tip);
+
+function showError(err) {
+  const what = {
+    bad_date: 'This range cannot be shown',
+    bad_range: 'This range cannot be shown',
+    range_too_long: 'This range is too long',
+    forbidden_org: 'This org is not open to you',
+  }[err.code];
+  const head = what ?? `The gateway answered ${err.status || 'nothing'}`;
+  $('error').textContent = `${head}: ${err.message}.`;
+  $('error').hidden = false;
+  $('error').dataset.code = err.code ?? '';
 }
 
 const time = (ms) => (ms ? new Date(ms).toLocaleTimeString() : 'never');
 function showState(s, client) {
-  state.states.push(s);
+  if (state.states[state.states.length - 1] !== s) state.states.push(s);
   document.body.dataset.state = s;
+  const status = (t) => ($('status').textContent = t);
   if (s === ConnectionState.live) status(`live · last update ${time(client?.lastUpdateAt)}`);
   else if (s === ConnectionState.resuming) status('connection lost · resuming…');
   else if (s === ConnectionState.stale)
-    status(`stale · last update ${time(client?.lastUpdateAt)} · still trying to reconnect…`);
+    status(`stale · last update ${time(client?.lastUpdateAt)} · reconnecting…`);
   else if (s === ConnectionState.unauthorized)
     status(
       'Your access has expired or was refused: sign in again (open this page with a fresh token).',
     );
   else if (s === ConnectionState.connecting) status('connecting…');
+  else if (s === ConnectionState.closed) status('stopped');
 }
 
+/** Fills the pickers from the view; the preset buttons say which one is on. */
+function showView(view) {
+  const picker = $('org-picker');
+  const choices = orgs.includes(view.org) || !view.org ? orgs : [...orgs, view.org];
+  picker.replaceChildren(
+    ...choices.map((o) => {
+      const opt = document.createElement('option');
+      opt.value = o;
+      opt.textContent = o;
+      return opt;
+    }),
+  );
+  picker.value = view.org;
+  $('from-input').value = view.from;
+  $('to-input').value = view.to;
+  const preset = presetOf(view);
+  for (const b of document.querySelectorAll('.presets button')) {
+    b.setAttribute('aria-pressed', String(Number(b.dataset.days) === preset));
+  }
+}
+
+let client;
+let viewId = 0;
 // One refetch at a time; updates landing meanwhile cause one more.
 let fetching = false;
 let again = false;
-async function refresh(client) {
+
+async function refresh(c, id) {
   if (fetching) {
     again = true;
     return;
   }
   fetching = true;
   try {
-    render(await client.refetch(org));
-    if (client.state === ConnectionState.live) showState(ConnectionState.live, client);
+    const d = await c.refetch(state.view.org);
+    if (id !== viewId) return;
+    draw(d, true);
+    if (c.state === ConnectionState.live) showState(ConnectionState.live, c);
   } catch (err) {
-    status(`API ${err.status ?? ''}: ${err.message}`);
+    if (id === viewId && err.status && err.status !== 401) showError(err);
   } finally {
     fetching = false;
-    if (again) {
+    if (again && id === viewId) {
       again = false;
-      void refresh(client);
+      void refresh(c, id);
     }
   }
 }
 
-if (!token || !org) {
-  status(
-    'open this page as /?token=<gateway token>[&org=<org>]  (mint one: teampulse token --org <org>)',
-  );
-} else {
-  let client;
-  client = connect({
+function draw(d, flash) {
+  state.fetches++;
+  state.dashboard = d;
+  if (state.lastSeq === undefined || d.asOfSeq > state.lastSeq) state.lastSeq = d.asOfSeq;
+  $('error').hidden = true;
+  const flashed = renderDashboard(d, { flash });
+  if (flash) state.flashed = flashed;
+  if (state.firstRenderMs === undefined) {
+    performance.mark('teampulse:first-render');
+    state.firstRenderMs = performance.measure(
+      'teampulse:time-to-first-render',
+      'teampulse:fetch-start',
+      'teampulse:first-render',
+    ).duration;
+  }
+}
+
+/** Shows a view: stops following the previous one, fetches and follows this one. */
+function start(view) {
+  client?.close();
+  const id = ++viewId;
+  state.view = view;
+  state.frames = [];
+  state.lastSeq = undefined;
+  fetching = false;
+  again = false;
+  showView(view);
+  clearDashboard();
+  $('error').hidden = true;
+  if (state.firstRenderMs === undefined) performance.mark('teampulse:fetch-start');
+  let c;
+  let first = true;
+  c = client = connect({
     url: location.origin,
     token,
-    orgs: [org],
-    from,
-    to,
-    onDashboard: render,
-    onState: (s) => showState(s, client),
+    orgs: [view.org],
+    from: view.from,
+    to: view.to,
+    onDashboard: (d) => {
+      draw(d, !first);
+      first = false;
+    },
+    onState: (s) => id === viewId && showState(s, c),
     onUpdate: (frame) => {
       state.frames.push(frame);
       state.lastSeq = frame.seq;
-      void refresh(client);
+      void refresh(c, id);
     },
     onError: (err) => {
-      if (err.status && err.status !== 401) status(`API ${err.status}: ${err.message}`);
+      if (id === viewId && err.status && err.status !== 401) showError(err);
     },
   });
-  state.client = client;
+  state.client = c;
+}
+
+/** A new view chosen on the page: a new history entry, then show it. */
+function go(view) {
+  history.pushState(null, '', viewUrl(view));
+  start(view);
+}
+
+if (!token || orgs.length === 0) {
+  $('status').textContent =
+    'open this page as /?token=<gateway token>[&org=<org>]  (mint one: teampulse token --org <org>)';
+} else {
+  $('org-picker').addEventListener('change', (e) => go({ ...state.view, org: e.target.value }));
+  $('view-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    go({ ...state.view, from: $('from-input').value, to: $('to-input').value });
+  });
+  for (const b of document.querySelectorAll('.presets button')) {
+    b.addEventListener('click', () =>
+      go({ ...state.view, ...presetRange(Number(b.dataset.days)) }),
+    );
+  }
+  addEventListener('popstate', () => start(readView(orgs)));
+  // Keep "last update" honest while nothing happens.
+  setInterval(() => {
+    if (client?.state === ConnectionState.live) showState(ConnectionState.live, client);
+  }, 15_000);
+  start(readView(orgs));
 }
