@@ -6,6 +6,7 @@ import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import type { Gateway } from './main.ts';
 import { startHarness, type Harness } from './testing/harness.ts';
 import { commitsUpdated, publishUpdate } from './testing/updates.ts';
+import { tcpRelay } from './testing/tcp-relay.ts';
 import { INITECH, initechCommit, seedInitech, type SeededOrg } from './testing/dashboard-seed.ts';
 
 /** Debian's Chromium (apt `chromium`); playwright cannot download browsers here. */
@@ -323,47 +324,58 @@ describe('dashboard page', () => {
   });
 
   it('dashboard page - after the gateway restarts it resumes with no gap: the frames and numbers equal the API', async () => {
+    const relay = await tcpRelay();
     const g1 = await h.gateway();
-    const port = g1.port;
-    const { page } = await openPage(INITECH_VIEW, { port });
-    await waitState(page, 'live');
-    await g1.stop();
-    await waitState(page, 'resuming');
-    // While no gateway runs: two pushes land in the read model and in UPDATES.
+    relay.to(g1.port);
     const docs = [1001, 1002].map((n) =>
       initechCommit(n, new Date(`2025-11-1${n - 1000}T12:00:00Z`)),
     );
-    const seqs: number[] = [];
-    for (const d of docs) {
-      await h.db.collection(Collections.commits).insertOne(d);
-      seqs.push(await publishUpdate(h.js, commitsUpdated('initech', d.repoId, 1)));
+    try {
+      const { page } = await openPage(INITECH_VIEW, { port: relay.port });
+      await waitState(page, 'live');
+      relay.to(undefined);
+      await g1.stop();
+      await waitState(page, 'resuming');
+      // While no gateway runs: two pushes land in the read model and in UPDATES.
+      const seqs: number[] = [];
+      for (const d of docs) {
+        await h.db.collection(Collections.commits).insertOne(d);
+        seqs.push(await publishUpdate(h.js, commitsUpdated('initech', d.repoId, 1)));
+      }
+      const g2 = await h.gateway();
+      relay.to(g2.port);
+      await waitState(page, 'live', 20_000);
+      await page.waitForFunction(
+        (n) =>
+          (globalThis as unknown as PageGlobals).document.getElementById('commits')?.textContent ===
+          String(n),
+        initech.commits + 2,
+        { timeout: 5000 },
+      );
+      const st = await pageState(page);
+      expect(st.frames.map((f) => f.seq)).toEqual(seqs);
+      expect(st.states).toEqual(expect.arrayContaining(['live', 'resuming']));
+      const { body } = await api(
+        `/api/v1/orgs/initech/dashboard?from=${INITECH.from}&to=${INITECH.to}`,
+        undefined,
+        g2.port,
+      );
+      const d = body as unknown as {
+        totals: { commits: number };
+        heatmap: { days: { day: string; commits: number }[] };
+      };
+      expect(await page.textContent('#commits')).toBe(String(d.totals.commits));
+      for (const x of d.heatmap.days) {
+        expect(await attr(page, `d:${x.day}`)).toBe(String(x.commits));
+      }
+      await page.close();
+      await g2.stop();
+    } finally {
+      await relay.close();
+      await h.db
+        .collection(Collections.commits)
+        .deleteMany({ sha: { $in: docs.map((x) => x.sha) } });
     }
-    const g2 = await restartOn(port);
-    await waitState(page, 'live', 20_000);
-    await page.waitForFunction(
-      (n) =>
-        (globalThis as unknown as PageGlobals).document.getElementById('commits')?.textContent ===
-        String(n),
-      initech.commits + 2,
-      { timeout: 5000 },
-    );
-    const st = await pageState(page);
-    expect(st.frames.map((f) => f.seq)).toEqual(seqs);
-    expect(st.states).toEqual(expect.arrayContaining(['live', 'resuming']));
-    const { body } = await api(
-      `/api/v1/orgs/initech/dashboard?from=${INITECH.from}&to=${INITECH.to}`,
-      undefined,
-      g2.port,
-    );
-    const d = body as unknown as {
-      totals: { commits: number };
-      heatmap: { days: { day: string; commits: number }[] };
-    };
-    expect(await page.textContent('#commits')).toBe(String(d.totals.commits));
-    for (const x of d.heatmap.days) expect(await attr(page, `d:${x.day}`)).toBe(String(x.commits));
-    await page.close();
-    await g2.stop();
-    await h.db.collection(Collections.commits).deleteMany({ sha: { $in: docs.map((x) => x.sha) } });
   });
 
   it('dashboard page - bad from/to, an org not in the token and a too-long range show the API error in words', async () => {
@@ -425,8 +437,6 @@ describe('dashboard page', () => {
     await page.waitForURL(`**/?org=initech&from=${weekAgo}&to=${today}`);
     await page.goBack();
     await page.waitForURL(`**/?${INITECH_VIEW}`);
-    await page.waitForTimeout(1500);
-    console.log('DEBUG', await page.textContent('#commits'), await page.textContent('#status'), await page.textContent('#error'), JSON.stringify((await pageState(page)).states), page.url());
     await page.waitForFunction(
       (n) =>
         (globalThis as unknown as PageGlobals).document.getElementById('commits')?.textContent ===
@@ -448,18 +458,6 @@ describe('dashboard page', () => {
     await page.close();
   });
 });
-
-/** A gateway on `port` again: the old listen socket may take a moment to let go. */
-async function restartOn(port: number): Promise<Gateway> {
-  for (let i = 0; ; i++) {
-    try {
-      return await h.gateway({ GATEWAY_PORT: String(port) });
-    } catch (err) {
-      if (i >= 40) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
 
 /** Waits for the page's connection state (`document.body.dataset.state`, set by page.js). */
 async function waitState(page: Page, state: string, timeout = 5000): Promise<void> {
