@@ -3,7 +3,7 @@
 // the dashboard and follows /ws; a commits:update for the org makes the page refetch and
 // redraw, flashing what changed. A refused token stops everything: "sign in again".
 import { connect, ConnectionState } from '../../client/mod.ts';
-import { clearDashboard, renderDashboard } from './render.js';
+import { clearDashboard, renderDashboard, showAllDevelopersFrom } from './render.js';
 import { delegateCells } from './svg-kit.js';
 import { presetOf, presetRange, readView, viewUrl } from './view-state.js';
 
@@ -132,9 +132,13 @@ function draw(d, flash) {
   state.dashboard = d;
   if (state.lastSeq === undefined || d.asOfSeq > state.lastSeq) state.lastSeq = d.asOfSeq;
   $('error').hidden = true;
+  const first = state.firstRenderMs === undefined;
+  if (first) performance.mark('teampulse:render-start');
   const flashed = renderDashboard(d, { flash });
   if (flash) state.flashed = flashed;
-  if (state.firstRenderMs === undefined) {
+  if (first) {
+    // Layout included: reading a size makes the browser lay the new panels out now.
+    void document.body.offsetHeight;
     performance.mark('teampulse:first-render');
     state.firstRenderMs = performance.measure(
       'teampulse:time-to-first-render',
@@ -202,7 +206,21 @@ if (!token || orgs.length === 0) {
       go({ ...state.view, ...presetRange(Number(b.dataset.days)) }),
     );
   }
+  $('more-devs').addEventListener('click', () => {
+    if (state.dashboard) showAllDevelopersFrom(state.dashboard);
+  });
   addEventListener('popstate', () => start(readView(orgs)));
+  // Charts are drawn at their box's width: redraw (without flashing) when it changes.
+  let resized;
+  let lastWidth = innerWidth;
+  addEventListener('resize', () => {
+    clearTimeout(resized);
+    resized = setTimeout(() => {
+      if (innerWidth === lastWidth || !state.dashboard) return;
+      lastWidth = innerWidth;
+      renderDashboard(state.dashboard, { flash: false });
+    }, 150);
+  });
   // Keep "last update" honest while nothing happens.
   setInterval(() => {
     if (client?.state === ConnectionState.live) showState(ConnectionState.live, client);

@@ -4,10 +4,13 @@ import { commits, esc, WEEKDAYS } from './svg-kit.js';
 
 const LEFT = 34;
 const TOP = 16;
-const STEP = 24;
 
-/** SVG markup of a 7 × 24 `[weekday][hour]` table (weekday 0 = Monday). */
-export function punchCardSvg(weekdayHour, where) {
+/**
+ * SVG markup of a 7 × 24 `[weekday][hour]` table (weekday 0 = Monday), `width` px wide (the
+ * container's), so labels keep their size on a phone.
+ */
+export function punchCardSvg(weekdayHour, where, width = 610) {
+  const STEP = Math.max(12, Math.min(28, (width - LEFT) / 24));
   const max = Math.max(0, ...weekdayHour.flat());
   const out = [];
   for (let h = 0; h < 24; h += 3) {
@@ -30,8 +33,8 @@ export function punchCardSvg(weekdayHour, where) {
       );
     });
   });
-  const width = LEFT + 24 * STEP;
+  const drawn = LEFT + 24 * STEP;
   const height = TOP + 7 * STEP;
   const title = `Commits by weekday and hour ${where}; the busiest slot has ${commits(max)}`;
-  return `<svg viewBox="0 0 ${width} ${height}" role="group" aria-label="${esc(title)}">${out.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${drawn} ${height}" role="group" aria-label="${esc(title)}">${out.join('')}</svg>`;
 }

@@ -15,6 +15,17 @@ function snapshot() {
   return m;
 }
 
+const punchWidth = () => Math.max(300, $('punch').clientWidth || 610);
+
+/** Developers listed before "show all": the first screenfuls, most commits first. */
+const DEV_ROWS = 100;
+let showAllDevelopers = false;
+/** Lists every developer from now on (the "show all" button). */
+export function showAllDevelopersFrom(d) {
+  showAllDevelopers = true;
+  renderDashboard(d, { flash: false });
+}
+
 const missing = '<p class="sub">This gateway does not serve this panel yet.</p>';
 
 /**
@@ -47,7 +58,8 @@ export function renderDashboard(d, { flash }) {
   }
 
   if (d.series && d.series.buckets.length) {
-    const { svg, legend } = seriesSvg(d.series, stacks(d.series, repoNames));
+    const width = Math.max(300, $('series').clientWidth || 860);
+    const { svg, legend } = seriesSvg(d.series, stacks(d.series, repoNames), width);
     $('series').innerHTML = svg;
     $('series-legend').innerHTML = legend;
     $('series-sub').textContent =
@@ -68,11 +80,11 @@ export function renderDashboard(d, { flash }) {
       local === d.totals.commits
         ? '(authors’ local time)'
         : '(authors’ local time, UTC where unknown)';
-    $('punch').innerHTML = punchCardSvg(d.punchCard.weekdayHour, where);
+    $('punch').innerHTML = punchCardSvg(d.punchCard.weekdayHour, where, punchWidth());
     $('punch-sub').textContent =
       `weekday × hour in the authors' local time · ${commits(local)} of ${num(d.totals.commits)} carried their UTC offset, the rest are placed by UTC`;
   } else {
-    $('punch').innerHTML = punchCardSvg(d.heatmap.weekdayHour, '(UTC)');
+    $('punch').innerHTML = punchCardSvg(d.heatmap.weekdayHour, '(UTC)', punchWidth());
     $('punch-sub').textContent = 'weekday × hour, UTC (this gateway does not serve local time)';
   }
 
@@ -81,7 +93,13 @@ export function renderDashboard(d, { flash }) {
       ? moduleItems(d.topModules, repoNames)
       : '<li>No module paths in these commits.</li>'
     : `<li>${missing}</li>`;
-  $('devs').innerHTML = developerRows(d.developers);
+  const shown =
+    showAllDevelopers || d.developers.length <= DEV_ROWS
+      ? d.developers
+      : d.developers.slice(0, DEV_ROWS);
+  $('devs').innerHTML = developerRows(shown);
+  $('more-devs').hidden = shown.length === d.developers.length;
+  $('more-devs').textContent = `Show all ${num(d.developers.length)} developers`;
   $('repoRows').innerHTML = repoRows(d.repos);
   $('ai-help').textContent = activityHelp(d.to);
 

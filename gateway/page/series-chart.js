@@ -5,7 +5,6 @@ import { commits, esc, num, OTHERS_COLOUR, PALETTE, shortDay } from './svg-kit.j
 const LEFT = 38;
 const TOP = 8;
 const BOTTOM = 20;
-const WIDTH = 860;
 const HEIGHT = 230;
 const SHOWN = PALETTE.length - 1;
 
@@ -46,8 +45,11 @@ export function stacks(series, repoNames) {
   return out;
 }
 
-/** SVG markup and legend items of the series; `stackList` comes from {@link stacks}. */
-export function seriesSvg(series, stackList) {
+/**
+ * SVG markup and legend items of the series; `stackList` comes from {@link stacks}. Drawn at
+ * `WIDTH` px (the container's width), so labels keep their size on a phone.
+ */
+export function seriesSvg(series, stackList, WIDTH = 860) {
   const n = series.buckets.length;
   const totals = series.buckets.map((_, b) =>
     stackList.reduce((s, st) => s + (st.commits[b] ?? 0), 0),
@@ -65,7 +67,7 @@ export function seriesSvg(series, stackList) {
     );
   }
   const week = series.granularity === 'week';
-  const every = Math.max(1, Math.ceil(n / 8));
+  const every = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(WIDTH / 90))));
   series.buckets.forEach((bucket, b) => {
     const x = LEFT + b * slot + (slot - barW) / 2;
     if (b % every === 0) {

@@ -1,0 +1,180 @@
+/**
+ * Dashboard page render benchmark: `npm run bench:dashboard-render -- [--commits 80000]
+ * [--developers 700] [--repos 8] [--runs 5]`.
+ *
+ * Starts NATS and a MongoDB-wire server (FerretDB here, mongod where installed) on loopback,
+ * seeds a realistic year of one org (`bench/support/dashboard-seed.ts`, shared with
+ * `bench:dashboard`), starts a gateway, and opens its page in Chromium (1280×800) on the
+ * last 365 days, `--runs` times in fresh tabs. Per run it reads the page's own marks
+ * (gateway/page/page.js): `teampulse:fetch-start` (before the dashboard is requested) →
+ * `teampulse:first-render` (every panel drawn and laid out), split into the API answer
+ * (resource timing) and the drawing. Goal: time to first render < 1 s; printed as a ratio.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { chromium } from 'playwright-core';
+import { signToken, startGateway, tokenKeys } from '../gateway/mod.ts';
+import { loadConfig } from '../platform/config.ts';
+import { startMongo, startNats } from '../platform/local-stack/mod.ts';
+import { ensureReadModelIndexes } from '../platform/mongo.ts';
+import { Collections } from '../schemas/read-models.ts';
+import { addDays, utcDay } from '../schemas/utc-day.ts';
+import { seedCommits } from './support/dashboard-seed.ts';
+import { percentile, row } from './support/proc.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    commits: { type: 'string', default: '80000' },
+    developers: { type: 'string', default: '700' },
+    repos: { type: 'string', default: '8' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const SECRET = 'bench-dashboard-render-secret-0123456789';
+const ORG = 'bigorg';
+const TO = utcDay(Date.now());
+const FROM = addDays(TO, -364);
+const GOAL_MS = 1000;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** What one page load measured, in ms from `teampulse:fetch-start`. */
+interface Run {
+  total: number;
+  api: number;
+  /** Response end → drawing starts: JSON parse and the client library's contract check. */
+  check: number;
+  draw: number;
+  developers: number;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'teampulse-bench-render-'));
+const nats = await startNats({ dataDir: join(dir, 'nats') });
+const mongo = await startMongo({ dataDir: join(dir, 'mongo') });
+const client = new MongoClient(mongo.url);
+try {
+  const db = client.db('bench');
+  await ensureReadModelIndexes(db);
+  const started = performance.now();
+  const options = {
+    orgId: ORG,
+    developers: Number(args.developers),
+    repos: Number(args.repos),
+    commits: Number(args.commits),
+    to: TO,
+    days: 365,
+    seed: 1,
+  };
+  for (const chunk of seedCommits(options)) {
+    await db.collection(Collections.commits).insertMany(chunk, { ordered: false });
+  }
+  process.stdout.write(
+    `seeded ${args.commits} commits of ${args.developers} developers in ${args.repos} repos over 365 days in ${((performance.now() - started) / 1000).toFixed(1)} s on ${mongo.kind}\n`,
+  );
+  const cfg = loadConfig(
+    {},
+    {
+      NATS_URL: nats.url,
+      ...(nats.auth ? { NATS_CREDS: nats.auth.creds.gateway } : {}),
+      MONGO_URL: mongo.url,
+      MONGO_DB: 'bench',
+      GATEWAY_PORT: '0',
+      GATEWAY_JWT_SECRETS: SECRET,
+      LOG_LEVEL: 'warn',
+    },
+  );
+  const gateway = await startGateway(cfg);
+  const keys = tokenKeys([SECRET], cfg.GATEWAY_JWT_AUDIENCE, cfg.GATEWAY_JWT_ISSUER);
+  const token = await signToken(keys, { orgs: [ORG], ttlSeconds: 3600 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  try {
+    const url = `http://127.0.0.1:${gateway.port}/?token=${token}&org=${ORG}&from=${FROM}&to=${TO}`;
+    const runs: Run[] = [];
+    // The first load warms the gateway's bundle cache, the database and Chromium: not counted.
+    for (let i = 0; i <= Number(args.runs); i++) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(url);
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as { teampulse?: { firstRenderMs?: number } }).teampulse
+            ?.firstRenderMs !== undefined,
+        undefined,
+        { timeout: 60_000 },
+      );
+      const run = await page.evaluate((): Run => {
+        /** The browser globals read here (the project compiles without the DOM lib). */
+        interface Entry {
+          name: string;
+          startTime: number;
+          responseEnd?: number;
+        }
+        const g = globalThis as unknown as {
+          performance: {
+            getEntriesByName(n: string): Entry[];
+            getEntriesByType(t: string): Entry[];
+          };
+          teampulse: { dashboard: { developers: unknown[] } };
+        };
+        // No local functions here: tsx would wrap them in a helper the page does not have.
+        const [start, drawStart, end] = [
+          'teampulse:fetch-start',
+          'teampulse:render-start',
+          'teampulse:first-render',
+        ].map((n) => g.performance.getEntriesByName(n)[0]?.startTime ?? Number.NaN);
+        const api = g.performance
+          .getEntriesByType('resource')
+          .find((e) => e.name.includes('/dashboard?'));
+        return {
+          total: (end ?? Number.NaN) - (start ?? Number.NaN),
+          api: (api?.responseEnd ?? Number.NaN) - (start ?? Number.NaN),
+          check: (drawStart ?? Number.NaN) - (api?.responseEnd ?? Number.NaN),
+          draw: (end ?? Number.NaN) - (drawStart ?? Number.NaN),
+          developers: g.teampulse.dashboard.developers.length,
+        };
+      });
+      if (i > 0) runs.push(run);
+      await page.close();
+    }
+    const p50 = (k: keyof Run) =>
+      percentile(
+        runs.map((r) => r[k]).sort((a, b) => a - b),
+        0.5,
+      );
+    const max = (k: keyof Run) => Math.max(...runs.map((r) => r[k]));
+    process.stdout.write(
+      [
+        `page ${FROM} → ${TO}, ${p50('developers')} developers, ${runs.length} runs (Chromium, 1280×800)`,
+        row('', 'p50 ms', 'max ms'),
+        row(
+          'API answer (fetch start → response end)',
+          p50('api').toFixed(0),
+          max('api').toFixed(0),
+        ),
+        row('parse + contract check', p50('check').toFixed(0), max('check').toFixed(0)),
+        row('drawing (every panel laid out)', p50('draw').toFixed(0), max('draw').toFixed(0)),
+        row('time to first render', p50('total').toFixed(0), max('total').toFixed(0)),
+        `time to first render vs the ${GOAL_MS} ms goal: p50 ${(p50('total') / GOAL_MS).toFixed(2)}×, max ${(max('total') / GOAL_MS).toFixed(2)}× (< 1 is within the goal)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await browser.close();
+    await gateway.stop();
+  }
+} finally {
+  await client.close();
+  await mongo.stop();
+  await nats.stop();
+  await rm(dir, { recursive: true, force: true });
+}
