@@ -263,6 +263,25 @@ describe('dashboard page', () => {
       // A tooltip per cell on hover, and the activity index explained on focus.
       await page.hover('[data-k="d:2025-11-19"]');
       expect(await page.textContent('#tip')).toContain('Nov 19, 2025');
+      // Keyboard: one tab stop per chart, arrow keys move between days (a column is a week).
+      await page.focus('#calendar rect.cell[tabindex="0"]');
+      const focused = () =>
+        page.evaluate(
+          () =>
+            (
+              globalThis as unknown as {
+                document: { activeElement: { getAttribute(n: string): string | null } | null };
+              }
+            ).document.activeElement?.getAttribute('data-k') ?? null,
+        );
+      expect(await focused()).toBe('d:2025-11-01');
+      await page.keyboard.press('ArrowRight');
+      expect(await focused()).toBe('d:2025-11-08');
+      await page.keyboard.press('ArrowDown');
+      expect(await focused()).toBe('d:2025-11-09');
+      expect(await page.textContent('#tip')).toBe(
+        'Sunday, Nov 9, 2025: ' + (initech.byDay.get('2025-11-09') ?? 0) + ' commits',
+      );
       await page.focus('.help');
       expect(await page.isVisible('#ai-help')).toBe(true);
       expect(await page.textContent('#ai-help')).toContain('mean of three shares');
