@@ -1,6 +1,6 @@
 /**
  * Dashboard page render benchmark: `npm run bench:dashboard-render -- [--commits 80000]
- * [--developers 700] [--repos 8] [--runs 5]`.
+ * [--developers 700] [--repos 8] [--runs 5] [--screenshot year.png]`.
  *
  * Starts NATS and a MongoDB-wire server (FerretDB here, mongod where installed) on loopback,
  * seeds a realistic year of one org (`bench/support/dashboard-seed.ts`, shared with
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     developers: { type: 'string', default: '700' },
     repos: { type: 'string', default: '8' },
     runs: { type: 'string', default: '5' },
+    /** Also save a full-page screenshot of the last run there (a .png path). */
+    screenshot: { type: 'string' },
   },
 });
 const SECRET = 'bench-dashboard-render-secret-0123456789';
@@ -144,6 +146,9 @@ try {
         };
       });
       if (i > 0) runs.push(run);
+      if (args.screenshot && i === Number(args.runs)) {
+        await page.screenshot({ path: args.screenshot, fullPage: true });
+      }
       await page.close();
     }
     const p50 = (k: keyof Run) =>
