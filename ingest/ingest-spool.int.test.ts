@@ -6,12 +6,11 @@ import { loadConfig } from '../platform/config.ts';
 import { startNats, type NatsServer } from '../platform/local-stack/mod.ts';
 import { postWebhook } from '../test/support/sign.ts';
 import { encodeRecord } from './spool/record.ts';
+import { metric, until } from '../test/support/role-process.ts';
 import {
   logDeliveries,
-  metric,
   pushBody,
   startIngestChild,
-  waitFor,
   type IngestChild,
 } from './testing/spool-harness.ts';
 import { startIngest, type IngestHandle } from './main.ts';
@@ -118,7 +117,7 @@ describe('ingest - spool', () => {
       sending = false;
       await Promise.all(lanes);
 
-      await waitFor(
+      await until(
         'the spool to drain',
         async () => (await metric(base, 'teampulse_ingest_spool_records')) === 0,
       );
@@ -177,7 +176,7 @@ describe('ingest - spool', () => {
       expect(ready.status).toBe(503);
 
       await nats.restart();
-      await waitFor(
+      await until(
         'the spool to drain',
         async () => (await metric(base, 'teampulse_ingest_spool_records')) === 0,
       );
@@ -225,7 +224,7 @@ describe('ingest - spool', () => {
 
     await nats.restart();
     const second = await child('spool-crash');
-    await waitFor(
+    await until(
       'the spool to drain',
       async () => (await metric(second.base, 'teampulse_ingest_spool_records')) === 0,
     );
@@ -240,7 +239,7 @@ describe('ingest - spool', () => {
     await rm(spoolDir, { recursive: true });
     await cp(join(dir, 'spool-crash-copy'), spoolDir, { recursive: true });
     const third = await child('spool-crash');
-    await waitFor(
+    await until(
       'the spool to drain',
       async () => (await metric(third.base, 'teampulse_ingest_spool_records')) === 0,
     );
@@ -267,7 +266,7 @@ describe('ingest - spool', () => {
       expect(res.status).toBe(202);
     }
     await nats.restart();
-    await waitFor(
+    await until(
       'the spool to drain',
       async () => (await metric(cold.base, 'teampulse_ingest_spool_records')) === 0,
     );
@@ -300,7 +299,7 @@ describe('ingest - spool', () => {
     await expect(child('spool-a')).rejects.toThrow(
       `spool ${join(dir, 'spool-a')} is in use by process ${a.pid}; give each ingest process its own INGEST_SPOOL_DIR`,
     );
-    await waitFor(
+    await until(
       'both spools to drain',
       async () =>
         (await metric(a.base, 'teampulse_ingest_spool_records')) +

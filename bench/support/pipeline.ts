@@ -4,41 +4,44 @@
  * with its role's credentials, and a WebSocket client in its own process
  * (bench/support/freshness-client.ts) that reports every `commits:update` frame over IPC.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { loadConfig, type Config } from '../../platform/config.ts';
-import { startLocalStack, freePort, type LocalStack } from '../../platform/local-stack/mod.ts';
+import { startLocalStack, type LocalStack } from '../../platform/local-stack/mod.ts';
 import { connectNats } from '../../platform/nats.ts';
 import { ensureStreams } from '../../platform/streams.ts';
 import { signToken, tokenKeys } from '../../gateway/mod.ts';
+import {
+  spawnTs,
+  startRole,
+  stopChild,
+  until,
+  type RoleChild,
+  type RoleLine,
+} from '../../test/support/role-process.ts';
 
 /** The roles the pipeline runs, each as its own process. */
 export const Roles = ['ingest', 'projector', 'gateway'] as const;
 export type Role = (typeof Roles)[number];
 
-/** Runs a TypeScript file in a child Node process (tsx), with IPC. */
+/** The log line each role writes once it listens (its `port` in it). */
+const ReadyMsg = {
+  ingest: 'ingest listening',
+  projector: 'projector running',
+  gateway: 'gateway listening',
+} as const satisfies Record<Role, string>;
+
+/** Runs a TypeScript file in a child Node process (tsx), its output inherited, with IPC. */
 export function child(file: string, argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', file, ...argv], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  return spawnTs(file, { argv, env, output: 'inherit', ipc: true });
 }
 
-/** Polls `ok` every 100 ms until it is true; throws after `timeoutMs`. */
-export async function until(
-  what: string,
-  ok: () => Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await ok().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** A role's warnings and errors go to stderr, as a bench at LOG_LEVEL=warn would print them. */
+function echoWarnings(line: RoleLine): void {
+  if (line.level >= 40) process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
 /** Options of {@link startPipeline}. */
@@ -78,24 +81,12 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const children: ChildProcess[] = [];
   let closeNats = async () => {};
   const stop = async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    await Promise.all(
-      children.map((c) =>
-        c.exitCode === null && c.signalCode === null
-          ? new Promise((r) => c.once('exit', r))
-          : Promise.resolve(),
-      ),
-    );
+    await Promise.all(children.map((c) => stopChild(c, 'SIGTERM')));
     await closeNats().catch(() => undefined);
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const ports = {
-      ingest: await freePort(),
-      projector: await freePort(),
-      gateway: await freePort(),
-    };
     const base = {
       ...process.env,
       NATS_URL: stack.natsUrl,
@@ -105,9 +96,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       LOG_LEVEL: 'warn',
       GITHUB_WEBHOOK_SECRET: o.webhookSecret,
       GATEWAY_JWT_SECRETS: o.jwtSecret,
-      INGEST_PORT: String(ports.ingest),
-      PROJECTOR_PORT: String(ports.projector),
-      GATEWAY_PORT: String(ports.gateway),
+      INGEST_PORT: '0',
+      PROJECTOR_PORT: '0',
+      GATEWAY_PORT: '0',
       DO_NOT_TRACK: 'true',
     };
     const creds = stack.nats.auth!.creds;
@@ -116,15 +107,26 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     closeNats = () => nc.close();
     const jsm = await jetstreamManager(nc);
     await ensureStreams(jsm, cfg);
+    const roles = {} as Record<Role, RoleChild>;
+    const started = await Promise.allSettled(
+      Roles.map(async (role) => {
+        roles[role] = await startRole(`${role}/main.ts`, {
+          // info for the ready line; warnings and errors are echoed.
+          env: { ...base, LOG_LEVEL: 'info', NATS_CREDS: creds[role] },
+          readyMsg: ReadyMsg[role],
+          onLine: echoWarnings,
+        });
+        children.push(roles[role].proc);
+      }),
+    );
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    const ports = {} as Record<Role, number>;
     const procs = {} as Record<Role, ChildProcess>;
-    for (const role of Roles) {
-      procs[role] = child(`${role}/main.ts`, [], { ...base, NATS_CREDS: creds[role] });
-      children.push(procs[role]);
-    }
-    const http = (role: Role, path: string) => fetch(`http://127.0.0.1:${ports[role]}${path}`);
-    await until('ingest', async () => (await http('ingest', '/readyz')).ok);
-    await until('projector', async () => (await http('projector', '/metrics')).ok);
-    await until('gateway', async () => (await http('gateway', '/readyz')).ok);
+    for (const r of Roles)
+      [ports[r], procs[r]] = [Number(new URL(roles[r].base).port), roles[r].proc];
+    const http = (role: Role, path: string) => fetch(`${roles[role].base}${path}`);
+    await until('ingest ready', async () => (await http('ingest', '/readyz')).ok);
+    await until('gateway ready', async () => (await http('gateway', '/readyz')).ok);
     const keys = tokenKeys([o.jwtSecret], cfg.GATEWAY_JWT_AUDIENCE, cfg.GATEWAY_JWT_ISSUER);
     const orgs = Array.from({ length: o.orgs }, (_, i) => `org${i}`);
     const token = await signToken(keys, { orgs, ttlSeconds: 24 * 3600 });

@@ -24,9 +24,9 @@ import {
   seededRandom,
   type CorpusDelivery,
 } from '../support/fault-corpus.ts';
+import { metric, startRole, type RoleChild, type RoleLine } from '../support/role-process.ts';
 import { startFaultableServers } from '../support/servers.ts';
 import { compareModels, exact, type Verdict } from './fault-compare.ts';
-import { metric, spawnRole, type RoleChild, type RoleLine } from './role-child.ts';
 
 const SECRET = 'fault-suite-webhook-secret';
 const JWT = 'fault-suite-gateway-jwt-secret-0123456789abcdef';
@@ -108,9 +108,12 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
     GATEWAY_JWT_SECRETS: JWT,
   };
   const start = {
-    ingest: () => spawnRole('ingest/main.ts', ingestEnv, 'ingest listening', onLine),
-    projector: () => spawnRole('projector/main.ts', projectorEnv, 'projector running', onLine),
-    gateway: () => spawnRole('gateway/main.ts', gatewayEnv, 'gateway listening', onLine),
+    ingest: () =>
+      startRole('ingest/main.ts', { env: ingestEnv, readyMsg: 'ingest listening', onLine }),
+    projector: () =>
+      startRole('projector/main.ts', { env: projectorEnv, readyMsg: 'projector running', onLine }),
+    gateway: () =>
+      startRole('gateway/main.ts', { env: gatewayEnv, readyMsg: 'gateway listening', onLine }),
   };
   const roles: { ingest?: RoleChild; gateway?: RoleChild; projectors: RoleChild[] } = {
     projectors: [],
