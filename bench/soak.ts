@@ -9,13 +9,18 @@
  *   their own credentials, one WebSocket client (bench/support/pipeline.ts);
  * - open loop: push i leaves at start + i/rate whatever came back before; 1–5 commits each,
  *   across orgs × repos, for `--minutes`;
- * - every `--sample` seconds: each role's RSS (/proc/<pid>/status VmRSS), the projector's
- *   lag (`teampulse_projector_lag`, the consumer's num_pending) and the gateway's
- *   `gateway_frames_sent_total`;
+ * - every `--sample` seconds: each role's RSS (/proc/<pid>/status VmRSS) and V8 heap used
+ *   (`nodejs_heap_size_used_bytes`), the projector's lag (`teampulse_projector_lag`, the
+ *   consumer's num_pending) and what it holds (`teampulse_projector_ack_pending`: fetched,
+ *   not yet acked; at most three batches), and the gateway's `gateway_frames_sent_total`;
  * - at the end: waits for the frames (`--drain` s without progress gives up), then checks
  *   every accepted delivery's commits are in MongoDB `commits` and that its frame came.
- * Exits 1 when anything was lost, or when a role's RSS grows steadily (slope above
- * `--threshold` MiB/min after `--warmup` minutes, fitted with r² ≥ 0.5).
+ * Exits 1 when anything was lost, or when a role's memory grows steadily in the steady
+ * state (the second half of the run, not before `--warmup` minutes): its RSS, or its heap's
+ * floor (the lowest heap-used sample of each window: what survives GC), with a slope above
+ * `--threshold` MiB/min that a line fits with r² ≥ 0.5, and above it in each half of the
+ * steady state too. A heap still growing to its working size in the first half, or RSS
+ * that steps up once, is not a leak; memory that keeps growing is.
  */
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
@@ -23,7 +28,7 @@ import { simulatedPush } from '../cli/mod.ts';
 import { signBody } from '../platform/github/sign.ts';
 import { Roles, startPipeline, type Role } from './support/pipeline.ts';
 import { memoryOf } from './support/proc.ts';
-import { metricValue, rssTrend } from './support/soak-stats.ts';
+import { floors, memoryTrend, metricValue, steadyFrom } from './support/soak-stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,7 +64,11 @@ const JWT_SECRET = 'bench-soak-jwt-secret-0123456789abcdef';
 interface Sample {
   min: number;
   rss: Record<Role, number>;
+  /** V8 heap used, MiB. */
+  heap: Record<Role, number>;
   lag: number;
+  /** Delivered to the projector and not yet acked: what it holds (prefetched, in flight). */
+  held: number;
   frames: number;
   sent: number;
 }
@@ -121,18 +130,19 @@ try {
   const samples: Sample[] = [];
   const t0 = Date.now();
   const sample = async () => {
-    const [p, g] = await Promise.all([
-      pipe.http('projector', '/metrics').then((r) => r.text()),
-      pipe.http('gateway', '/metrics').then((r) => r.text()),
-    ]);
-    const rss = Object.fromEntries(
-      Roles.map((r) => [r, memoryOf(pipe.procs[r].pid!).rssMiB]),
-    ) as Record<Role, number>;
+    const texts = await Promise.all(
+      Roles.map((r) => pipe.http(r, '/metrics').then((res) => res.text())),
+    );
+    const metrics = Object.fromEntries(Roles.map((r, i) => [r, texts[i]!])) as Record<Role, string>;
+    const perRole = (f: (r: Role) => number) =>
+      Object.fromEntries(Roles.map((r) => [r, f(r)])) as Record<Role, number>;
     samples.push({
       min: (Date.now() - t0) / 60_000,
-      rss,
-      lag: metricValue(p, 'teampulse_projector_lag'),
-      frames: metricValue(g, 'gateway_frames_sent_total'),
+      rss: perRole((r) => memoryOf(pipe.procs[r].pid!).rssMiB),
+      heap: perRole((r) => metricValue(metrics[r], 'nodejs_heap_size_used_bytes') / 2 ** 20),
+      lag: metricValue(metrics.projector, 'teampulse_projector_lag'),
+      held: metricValue(metrics.projector, 'teampulse_projector_ack_pending'),
+      frames: metricValue(metrics.gateway, 'gateway_frames_sent_total'),
       sent,
     });
   };
@@ -199,32 +209,55 @@ try {
   );
   const step = Math.max(1, Math.ceil(samples.length / 30));
   console.log(
-    `  ${'min'.padStart(6)}${Roles.map((r) => `${r} MiB`.padStart(16)).join('')}${'lag'.padStart(8)}${'frames'.padStart(10)}${'sent'.padStart(10)}`,
+    `  ${'min'.padStart(6)}${Roles.map((r) => `${r} RSS/heap`.padStart(20)).join('')}${'lag'.padStart(8)}${'held'.padStart(8)}${'frames'.padStart(10)}${'sent'.padStart(10)}`,
   );
   for (const [k, s] of samples.entries()) {
     if (k % step !== 0 && k !== samples.length - 1) continue;
     console.log(
-      `  ${f(s.min, 2).padStart(6)}${Roles.map((r) => f(s.rss[r]).padStart(16)).join('')}${String(s.lag).padStart(8)}${String(s.frames).padStart(10)}${String(s.sent).padStart(10)}`,
+      `  ${f(s.min, 2).padStart(6)}${Roles.map((r) => `${f(s.rss[r], 0)}/${f(s.heap[r], 0)}`.padStart(20)).join('')}${String(s.lag).padStart(8)}${String(s.held).padStart(8)}${String(s.frames).padStart(10)}${String(s.sent).padStart(10)}`,
     );
   }
+  // Memory under load (the samples while sending, not the drain's); the steady state; the
+  // heap's floor per window (a minute, or a tenth of a short run, at least three samples).
+  const loaded = samples.filter((s) => s.min <= sentFor);
+  const from = steadyFrom(sentFor, WARMUP_MIN);
+  const window = Math.max((3 * SAMPLE_MS) / 60_000, Math.min(1, sentFor / 10));
   console.log(
-    `\n  RSS (MiB)       first     min     max    last   slope after ${WARMUP_MIN} min (MiB/min, r²)`,
+    `\n  MiB: first / min / max / last over the run; slope (MiB/min, r²) fitted from min ${f(from, 2)} (the steady state) to the last push`,
+  );
+  console.log(
+    `  ${''.padEnd(12)}${'RSS'.padStart(30)}${'slope'.padStart(16)}   ${`heap floor (per ${f(window * 60, 0)} s)`.padStart(28)}${'slope'.padStart(16)}`,
   );
   let growing = false;
   for (const r of Roles) {
-    const t = rssTrend(
-      samples.map((s) => ({ min: s.min, mib: s.rss[r] })),
-      WARMUP_MIN,
+    const rss = memoryTrend(
+      loaded.map((s) => ({ min: s.min, mib: s.rss[r] })),
+      from,
       THRESHOLD,
     );
-    growing ||= t.growing;
+    const heap = memoryTrend(
+      floors(
+        loaded.map((s) => ({ min: s.min, mib: s.heap[r] })),
+        window,
+      ),
+      from,
+      THRESHOLD,
+    );
+    growing ||= rss.growing || heap.growing;
+    const four = (t: typeof rss) => [t.first, t.min, t.max, t.last].map((v) => f(v, 0)).join(' / ');
+    const slope = (t: typeof rss) =>
+      `${f(t.slope, 2)} (${f(t.r2, 2)})${t.growing ? ' GROWING' : ''}`;
     console.log(
-      `  ${r.padEnd(12)}${[t.first, t.min, t.max, t.last].map((v) => f(v).padStart(8)).join('')}   ${f(t.slope, 2).padStart(6)} (r² ${f(t.r2, 2)})${t.growing ? `  GROWING (> ${THRESHOLD} MiB/min)` : ''}`,
+      `  ${r.padEnd(12)}${four(rss).padStart(30)}${slope(rss).padStart(16)}   ${four(heap).padStart(28)}${slope(heap).padStart(16)}`,
     );
   }
+  if (growing)
+    console.log(`  GROWING: a slope above ${THRESHOLD} MiB/min that a line fits (r² ≥ 0.5)`);
   const lags = samples.map((s) => s.lag).filter(Number.isFinite);
+  const held = samples.map((s) => s.held).filter(Number.isFinite);
+  const most = (xs: number[]) => (xs.length ? Math.max(...xs) : '—');
   console.log(
-    `  projector lag: max ${lags.length ? Math.max(...lags) : '—'}, last ${lags.at(-1) ?? '—'}; sender at most ${f(lateMs)} ms late`,
+    `  projector lag (not yet delivered to it): max ${most(lags)}, last ${lags.at(-1) ?? '—'}; held (delivered, not acked): max ${most(held)}, last ${held.at(-1) ?? '—'}; sender at most ${f(lateMs)} ms late`,
   );
   console.log(
     `  totals: ${sent} sent, ${accepted.size} accepted (${[...refused].map(([why, n]) => `${n} refused: ${why}`).join(', ') || 'none refused'}), ${shas.length} commits, ${stored.size} stored; gateway frames ${samples.at(-1)?.frames}, client frames ${clientFrames}`,

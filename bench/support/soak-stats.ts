@@ -28,13 +28,19 @@ export function linearFit(xs: number[], ys: number[]): { slope: number; r2: numb
   return { slope, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
 }
 
-/** One role's RSS over the run, in MiB, and whether it grows steadily after warm-up. */
-export interface RssTrend {
+/** One figure over time: `(minute, MiB)`. */
+export interface Point {
+  min: number;
+  mib: number;
+}
+
+/** A role's memory figure over the run, and whether it grows steadily in the steady state. */
+export interface Trend {
   first: number;
   min: number;
   max: number;
   last: number;
-  /** MiB per minute, fitted over the samples after warm-up. */
+  /** MiB per minute, fitted over the samples of the steady state. */
   slope: number;
   r2: number;
   /** Growth beyond the threshold that a straight line explains (r² ≥ 0.5): a leak's shape, not GC's sawtooth. */
@@ -42,23 +48,55 @@ export interface RssTrend {
 }
 
 /**
- * The trend of samples `(minute, MiB)`: the slope is fitted only after `warmupMin` (JIT,
- * caches and pools fill first); at least three samples after it are needed to judge.
+ * Where the steady state starts: the second half of the run, and never before `warmupMin`.
+ * A heap grows to its working size first (JIT, caches, pools, V8's heap limits raised by
+ * the GC); only growth that goes on after that is a leak's.
  */
-export function rssTrend(
-  samples: { min: number; mib: number }[],
-  warmupMin: number,
+export function steadyFrom(runMin: number, warmupMin: number): number {
+  return Math.max(warmupMin, runMin / 2);
+}
+
+/**
+ * The lowest value in each window of `windowMin` (a partial last window is dropped): of
+ * heap-used samples, the floor the heap comes back to after a collection, what is live.
+ */
+export function floors(samples: readonly Point[], windowMin: number): Point[] {
+  const out: Point[] = [];
+  const start = samples[0]?.min ?? 0;
+  const end = samples.at(-1)?.min ?? 0;
+  for (let from = start; from + windowMin <= end + 1e-9; from += windowMin) {
+    const inside = samples.filter((s) => s.min >= from && s.min < from + windowMin);
+    if (inside.length === 0) continue;
+    const low = inside.reduce((a, b) => (b.mib < a.mib ? b : a));
+    out.push({ min: from + windowMin / 2, mib: low.mib });
+  }
+  return out;
+}
+
+/**
+ * The trend of `samples`: first / min / max / last over the whole run; the slope is fitted
+ * from `fromMin` (see {@link steadyFrom}) to the end. Growing means growth that goes on: the
+ * slope above the threshold with r² ≥ 0.5, and above it in each half of that window too, so
+ * one step up (V8 reserving a larger heap, an allocator arena) is not taken for a leak.
+ * Fewer than three samples in a half: not judged.
+ */
+export function memoryTrend(
+  samples: readonly Point[],
+  fromMin: number,
   thresholdMiBPerMin: number,
-): RssTrend {
+): Trend {
   const mibs = samples.map((s) => s.mib);
-  const after = samples.filter((s) => s.min >= warmupMin);
-  const { slope, r2 } =
-    after.length >= 3
+  const fit = (part: readonly Point[]) =>
+    part.length >= 3
       ? linearFit(
-          after.map((s) => s.min),
-          after.map((s) => s.mib),
+          part.map((s) => s.min),
+          part.map((s) => s.mib),
         )
       : { slope: NaN, r2: NaN };
+  const after = samples.filter((s) => s.min >= fromMin);
+  const { slope, r2 } = fit(after);
+  const mid = (fromMin + (after.at(-1)?.min ?? fromMin)) / 2;
+  const halves = [after.filter((s) => s.min < mid), after.filter((s) => s.min >= mid)];
   return {
     first: mibs[0] ?? NaN,
     min: Math.min(...mibs),
@@ -66,6 +104,9 @@ export function rssTrend(
     last: mibs.at(-1) ?? NaN,
     slope,
     r2,
-    growing: slope > thresholdMiBPerMin && r2 >= 0.5,
+    growing:
+      slope > thresholdMiBPerMin &&
+      r2 >= 0.5 &&
+      halves.every((h) => fit(h).slope > thresholdMiBPerMin),
   };
 }
