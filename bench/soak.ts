@@ -20,7 +20,8 @@
  * floor (the lowest heap-used sample of each window: what survives GC), with a slope above
  * `--threshold` MiB/min that a line fits with r² ≥ 0.5, and above it in each half of the
  * steady state too. A heap still growing to its working size in the first half, or RSS
- * that steps up once, is not a leak; memory that keeps growing is.
+ * that steps up once, is not a leak; memory that keeps growing is. Judged only in runs of
+ * 10 minutes or more: a shorter steady state cannot tell them apart.
  */
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
@@ -58,6 +59,8 @@ const SAMPLE_MS = num('sample') * 1000;
 const WARMUP_MIN = Number(args.warmup);
 const THRESHOLD = num('threshold');
 const DRAIN_MS = num('drain') * 1000;
+/** The shortest steady state whose memory trend is judged (a run of twice this). */
+const MIN_JUDGED_MIN = 5;
 const SECRET = 'bench-soak-secret';
 const JWT_SECRET = 'bench-soak-jwt-secret-0123456789abcdef';
 
@@ -221,12 +224,13 @@ try {
   // heap's floor per window (a minute, or a tenth of a short run, at least three samples).
   const loaded = samples.filter((s) => s.min <= sentFor);
   const from = steadyFrom(sentFor, WARMUP_MIN);
+  const judged = sentFor - from >= MIN_JUDGED_MIN;
   const window = Math.max((3 * SAMPLE_MS) / 60_000, Math.min(1, sentFor / 10));
   console.log(
     `\n  MiB: first / min / max / last over the run; slope (MiB/min, r²) fitted from min ${f(from, 2)} (the steady state) to the last push`,
   );
   console.log(
-    `  ${''.padEnd(12)}${'RSS'.padStart(30)}${'slope'.padStart(16)}   ${`heap floor (per ${f(window * 60, 0)} s)`.padStart(28)}${'slope'.padStart(16)}`,
+    `  ${''.padEnd(12)}${'RSS'.padStart(24)}${'slope'.padStart(22)}${`heap floor (per ${f(window * 60, 0)} s)`.padStart(30)}${'slope'.padStart(22)}`,
   );
   let growing = false;
   for (const r of Roles) {
@@ -243,16 +247,22 @@ try {
       from,
       THRESHOLD,
     );
-    growing ||= rss.growing || heap.growing;
+    growing ||= judged && (rss.growing || heap.growing);
     const four = (t: typeof rss) => [t.first, t.min, t.max, t.last].map((v) => f(v, 0)).join(' / ');
     const slope = (t: typeof rss) =>
-      `${f(t.slope, 2)} (${f(t.r2, 2)})${t.growing ? ' GROWING' : ''}`;
+      `${f(t.slope, 2)} (${f(t.r2, 2)})${judged && t.growing ? ' GROWING' : ''}`;
     console.log(
-      `  ${r.padEnd(12)}${four(rss).padStart(30)}${slope(rss).padStart(16)}   ${four(heap).padStart(28)}${slope(heap).padStart(16)}`,
+      `  ${r.padEnd(12)}${four(rss).padStart(24)}${slope(rss).padStart(22)}${four(heap).padStart(30)}${slope(heap).padStart(22)}`,
     );
   }
+  if (!judged)
+    console.log(
+      `  memory not judged: a steady state of ${f(sentFor - from, 2)} min (under ${MIN_JUDGED_MIN}) cannot tell a heap reaching its working size from a leak; run --minutes ${2 * MIN_JUDGED_MIN} or more`,
+    );
   if (growing)
-    console.log(`  GROWING: a slope above ${THRESHOLD} MiB/min that a line fits (r² ≥ 0.5)`);
+    console.log(
+      `  GROWING: a slope above ${THRESHOLD} MiB/min that a line fits (r² ≥ 0.5), in each half of the steady state`,
+    );
   const lags = samples.map((s) => s.lag).filter(Number.isFinite);
   const held = samples.map((s) => s.held).filter(Number.isFinite);
   const most = (xs: number[]) => (xs.length ? Math.max(...xs) : '—');
