@@ -79,7 +79,7 @@ describe('cors', () => {
     const ok = await call('GET', API, { origin: ALLOWED, authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
     expect(ok.headers['access-control-allow-origin']).toBe(ALLOWED);
-    expect(ok.headers.vary).toBe('Origin');
+    expect(ok.headers.vary).toBe('Origin, Accept-Encoding');
     expect(JSON.parse(ok.body).orgId).toBe('acme');
 
     const refused = await call('GET', API, { origin: ALLOWED });
@@ -89,7 +89,7 @@ describe('cors', () => {
     const other = await call('GET', API, { origin: OTHER, authorization: `Bearer ${token}` });
     expect(other.status).toBe(200);
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
-    expect(other.headers.vary).toBe('Origin');
+    expect(other.headers.vary).toBe('Origin, Accept-Encoding');
   });
 
   it('cors - /ws refuses an upgrade from an origin that is neither the gateway nor configured (403)', async () => {

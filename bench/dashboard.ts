@@ -1,0 +1,251 @@
+/**
+ * Dashboard API benchmark: `npm run bench:dashboard -- [--commits 80000] [--developers 700]
+ * [--repos 8] [--other 10000] [--runs 10]`.
+ *
+ * Starts NATS and a MongoDB-wire server (FerretDB here, mongod where installed) on loopback,
+ * bulk-inserts a realistic year of one org (`bench/support/dashboard-seed.ts`: the
+ * projector's document shape, names, offsets, modules) plus `--other` commits of another
+ * org in the same collection, and the org's activity snapshot. Then, through a real gateway
+ * (in this process), times `GET /api/v1/orgs/{org}/dashboard` for 1 year, 90 and 30 days:
+ * p50/p99 of the whole answer on a keep-alive connection, and its size on the wire (gzip
+ * when the gateway serves it) and decoded. The limit, measured in the same run and in
+ * alternation with the API so load elsewhere hits both alike: the same commit documents read
+ * raw by one cursor with the same filter and projection, no building, no HTTP. Last, the
+ * gateway's own work alone: the builder over `--build-commits` rows in memory (a year of the
+ * same org), then JSON and gzip, so its cost is known apart from the server's read.
+ */
+import { request, Agent } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { MongoClient } from 'mongodb';
+import {
+  commitsQuery,
+  DashboardBuilder,
+  parseDayRange,
+  signToken,
+  startGateway,
+  tokenKeys,
+} from '../gateway/mod.ts';
+import { loadConfig } from '../platform/config.ts';
+import { startMongo, startNats } from '../platform/local-stack/mod.ts';
+import { ensureReadModelIndexes } from '../platform/mongo.ts';
+import { Collections, MetricNames } from '../schemas/read-models.ts';
+import { addDays, dayEnd, dayStart } from '../schemas/utc-day.ts';
+import { seedCommits } from './support/dashboard-seed.ts';
+import { percentile, row } from './support/proc.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    commits: { type: 'string', default: '80000' },
+    developers: { type: 'string', default: '700' },
+    repos: { type: 'string', default: '8' },
+    other: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '10' },
+    'build-commits': { type: 'string', default: '80000' },
+  },
+});
+const SECRET = 'bench-dashboard-secret-0123456789abcdef';
+const ORG = 'bigorg';
+const TO = '2026-11-29';
+const RANGES = [
+  { label: '1 year', days: 365 },
+  { label: '90 days', days: 90 },
+  { label: '30 days', days: 30 },
+];
+const LIMIT_MS = 1000;
+
+const dir = await mkdtemp(join(tmpdir(), 'teampulse-bench-dashboard-'));
+const nats = await startNats({ dataDir: join(dir, 'nats') });
+const mongo = await startMongo({ dataDir: join(dir, 'mongo') });
+const client = new MongoClient(mongo.url);
+try {
+  const db = client.db('bench');
+  await ensureReadModelIndexes(db);
+  const commits = db.collection(Collections.commits);
+  const started = performance.now();
+  const seeds = [
+    { orgId: ORG, developers: Number(args.developers), commits: Number(args.commits), seed: 1 },
+    { orgId: 'otherorg', developers: 50, commits: Number(args.other), seed: 2 },
+  ];
+  let seeded = 0;
+  for (const s of seeds) {
+    const options = { ...s, repos: Number(args.repos), to: TO, days: 365 };
+    for (const chunk of seedCommits(options)) {
+      await commits.insertMany(chunk, { ordered: false });
+      seeded += chunk.length;
+    }
+  }
+  await db.collection(Collections.metricsSnapshots).insertOne(activitySnapshot());
+  const seedSeconds = (performance.now() - started) / 1000;
+  process.stdout.write(
+    `seeded ${seeded} commits (${args.commits} of ${ORG}, ${args.developers} developers, ${args.repos} repos) in ${seedSeconds.toFixed(1)} s on ${mongo.kind}\n`,
+  );
+
+  const cfg = loadConfig(
+    {},
+    {
+      NATS_URL: nats.url,
+      NATS_CREDS: nats.auth!.creds.gateway,
+      MONGO_URL: mongo.url,
+      MONGO_DB: 'bench',
+      GATEWAY_PORT: '0',
+      GATEWAY_JWT_SECRETS: SECRET,
+      LOG_LEVEL: 'warn',
+    },
+  );
+  const gateway = await startGateway(cfg);
+  const keys = tokenKeys([SECRET], cfg.GATEWAY_JWT_AUDIENCE, cfg.GATEWAY_JWT_ISSUER);
+  const token = await signToken(keys, { orgs: [ORG], ttlSeconds: 3600 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const lines = [row('range', 'p50 ms', 'p99 ms', 'limit p50', 'ratio', 'wire B', 'JSON B')];
+    for (const r of RANGES) {
+      const from = addDays(TO, -(r.days - 1));
+      const path = `/api/v1/orgs/${ORG}/dashboard?from=${from}&to=${TO}`;
+      const { filter, projection } = commitsQuery(ORG, parseDayRange(from, TO, 366));
+      const raw = async (): Promise<number> => {
+        const t = performance.now();
+        let n = 0;
+        for await (const _ of commits.find(filter, { projection, batchSize: 2000 })) n++;
+        if (n === 0) throw new Error('the limit read no commits');
+        return performance.now() - t;
+      };
+      await get(gateway.port, path, token, agent); // warm-up
+      await raw();
+      const api: number[] = [];
+      const limit: number[] = [];
+      let wire = 0;
+      let json = 0;
+      let encoding = 'identity';
+      for (let i = 0; i < Number(args.runs); i++) {
+        limit.push(await raw());
+        const res = await get(gateway.port, path, token, agent);
+        api.push(res.ms);
+        wire = res.wire;
+        json = res.json;
+        encoding = res.encoding;
+      }
+      api.sort((a, b) => a - b);
+      limit.sort((a, b) => a - b);
+      const p50 = percentile(api, 0.5);
+      lines.push(
+        row(
+          `${r.label} (${encoding})`,
+          p50.toFixed(0),
+          percentile(api, 0.99).toFixed(0),
+          percentile(limit, 0.5).toFixed(0),
+          `${(p50 / percentile(limit, 0.5)).toFixed(2)}x`,
+          wire,
+          json,
+        ),
+      );
+      if (r.days === 365) {
+        lines.push(
+          `  1 year p99 vs the 1 s goal: ${(percentile(api, 0.99) / LIMIT_MS).toFixed(2)} of it`,
+        );
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\n${buildAlone()}\n`);
+  } finally {
+    agent.destroy();
+    await gateway.stop();
+  }
+} finally {
+  await client.close();
+  await mongo.stop();
+  await nats.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The builder, JSON and gzip over a year of rows in memory: the gateway's own work. */
+function buildAlone(): string {
+  const n = Number(args['build-commits']);
+  const options = { orgId: ORG, developers: Number(args.developers), repos: Number(args.repos) };
+  const rows = [...seedCommits({ ...options, commits: n, to: TO, days: 365, seed: 1 })].flat();
+  const range = parseDayRange(addDays(TO, -364), TO, 366);
+  const times: number[][] = [];
+  for (let i = 0; i < 5 + Number(args.runs); i++) {
+    const t0 = performance.now();
+    const b = new DashboardBuilder(range);
+    for (const r of rows) b.add(r);
+    const t1 = performance.now();
+    const d = b.build({ orgId: ORG, asOfSeq: 0, readModelVersion: 0, activityIndex: new Map() });
+    const t2 = performance.now();
+    const zipped = gzipSync(JSON.stringify(d));
+    if (i >= 5) times.push([t1 - t0, t2 - t1, performance.now() - t2, zipped.length]); // 5 warm-ups
+  }
+  const p50 = (k: number) =>
+    percentile(
+      times.map((t) => t[k] ?? 0).sort((a, b) => a - b),
+      0.5,
+    );
+  return (
+    `builder alone, ${n} commits of a year in memory (p50): add ${p50(0).toFixed(1)} ms, ` +
+    `build ${p50(1).toFixed(1)} ms, JSON + gzip ${p50(2).toFixed(1)} ms (${p50(3)} B gzipped)`
+  );
+}
+
+/** One GET on a kept-alive connection: time to the last byte, sizes on the wire and decoded. */
+function get(
+  port: number,
+  path: string,
+  token: string,
+  agent: Agent,
+): Promise<{ ms: number; wire: number; json: number; encoding: string }> {
+  const t = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (b: Buffer) => parts.push(b));
+        res.on('end', () => {
+          const ms = performance.now() - t;
+          const body = Buffer.concat(parts);
+          const encoding = res.headers['content-encoding'] ?? 'identity';
+          const text = encoding === 'gzip' ? gunzipSync(body) : body;
+          if (res.statusCode !== 200) {
+            reject(new Error(`HTTP ${String(res.statusCode)}: ${text.toString().slice(0, 200)}`));
+            return;
+          }
+          resolve({ ms, wire: body.length, json: text.length, encoding });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The org's activity snapshot for the week ending on `TO`, one line per developer. */
+function activitySnapshot() {
+  const developers = Array.from({ length: Number(args.developers) }, (_, i) => ({
+    devId: i % 10 === 9 ? `email:dev${i}@corp.example` : `dev${i}`,
+    commits: 10,
+    activeDays: 3,
+    modules: 2,
+    index: (i * 37) % 100,
+  }));
+  return {
+    orgId: ORG,
+    repoId: '*',
+    metricName: MetricNames.activityIndex,
+    metricValue: developers.length,
+    timeframeStart: dayStart(addDays(TO, -6)),
+    timeframeEnd: dayEnd(TO),
+    payload: {
+      byAuthor: developers.map((d) => ({ devId: d.devId, count: d.commits })),
+      developers,
+      windowDays: 7,
+    },
+  };
+}
