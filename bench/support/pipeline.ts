@@ -27,6 +27,9 @@ import {
 export const Roles = ['ingest', 'projector', 'gateway'] as const;
 export type Role = (typeof Roles)[number];
 
+/** How long a child may take to stop cleanly before it is killed. */
+const STOP_GRACE_MS = 30_000;
+
 /** The log line each role writes once it listens (its `port` in it). */
 const ReadyMsg = {
   ingest: 'ingest listening',
@@ -81,7 +84,18 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const children: ChildProcess[] = [];
   let closeNats = async () => {};
   const stop = async () => {
-    await Promise.all(children.map((c) => stopChild(c, 'SIGTERM')));
+    // A role that hangs in its clean stop is reported and killed, not waited for forever.
+    await Promise.all(
+      children.map((c) =>
+        stopChild(c, 'SIGTERM', {
+          killAfterMs: STOP_GRACE_MS,
+          onKill: () =>
+            console.error(
+              `pipeline: ${c.spawnargs[3]} (pid ${c.pid}) did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM; SIGKILLed`,
+            ),
+        }),
+      ),
+    );
     await closeNats().catch(() => undefined);
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

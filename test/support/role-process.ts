@@ -39,10 +39,26 @@ export function exitOf(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => proc.once('exit', () => resolve()));
 }
 
-/** Sends `signal` unless `proc` already exited; resolves once it has. */
-export async function stopChild(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/**
+ * Sends `signal` unless `proc` already exited; resolves once it has. With `killAfterMs`, a
+ * process still there after that long is SIGKILLed and `onKill` told (a stop that hangs
+ * must not hang its caller too).
+ */
+export async function stopChild(
+  proc: ChildProcess,
+  signal: NodeJS.Signals,
+  o: { killAfterMs?: number; onKill?: () => void } = {},
+): Promise<void> {
   const exited = exitOf(proc);
   if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+  if (o.killAfterMs === undefined) return exited;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), o.killAfterMs)));
+  if ((await Promise.race([exited, late])) === 'late') {
+    o.onKill?.();
+    proc.kill('SIGKILL');
+  }
+  clearTimeout(timer);
   await exited;
 }
 
