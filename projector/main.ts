@@ -22,6 +22,7 @@ import { RedisEpoch } from './stores/redis-epoch.ts';
 import { SuspectMarkers } from './stores/suspect-markers.ts';
 import { Auditor } from './audit/auditor.ts';
 import { auditMetrics } from './audit/audit-metrics.ts';
+import { unfinishedAfter } from '../platform/stop-within.ts';
 
 /** What {@link startProjector} may be given instead of creating it. */
 export interface ProjectorDeps extends SharedConnections {
@@ -190,13 +191,25 @@ export async function startProjector(
       if (stopping) return;
       stopping = true;
       clearInterval(poll);
-      await Promise.all([runner.stop(), advisories.stop(), audit.stop()]);
+      const stuck = await unfinishedAfter(
+        { runner: runner.stop(), advisories: advisories.stop(), audit: audit.stop() },
+        STOP_GRACE_MS,
+      );
+      // Closing the connections ends their waits; unacked messages go to another projector.
+      if (stuck.length > 0)
+        logger.warn(
+          { stuck, graceMs: STOP_GRACE_MS },
+          'stopping: still busy after the grace; closing the connections under them',
+        );
       server?.close();
       await ctx.close();
       logger.info('projector stopped');
     },
   };
 }
+
+/** How long a stop waits for the runner, advisory watcher and audit to finish their work. */
+const STOP_GRACE_MS = 15_000;
 
 /** Whether a ping answers within a second. */
 function answers(ping: Promise<unknown>): Promise<boolean> {
