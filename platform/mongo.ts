@@ -10,7 +10,15 @@ export interface MongoHandle {
 /** Connects to a MongoDB-wire server (MongoDB or FerretDB). */
 export async function connectMongo(url: string, dbName: string): Promise<MongoHandle> {
   const client = new MongoClient(url, {
+    // An operation waits at most 5 s for a server, then fails (callers retry, and say so).
     serverSelectionTimeoutMS: 5000,
+    // The monitor checks the server every second (the default is 10 s): a server that came
+    // back is seen within ~1 s, not after up to 10 s of operations failing fast against the
+    // old "unknown" description. While an operation waits it checks every 500 ms anyway.
+    heartbeatFrequencyMS: 1000,
+    // A connection attempt to a server that accepts but does not answer gives up after 5 s
+    // (default 30 s), so the pool's next attempt reaches the restarted server sooner.
+    connectTimeoutMS: 5000,
     retryWrites: false, // FerretDB has no retryable writes; our writes are idempotent upserts anyway
     appName: 'teampulse',
   });

@@ -38,7 +38,10 @@ export interface ConnectNatsOptions {
   readonly name: string;
   /** Decides the reply-inbox prefix; the role's creds allow that prefix and no other. */
   readonly role: NatsRole;
-  /** Where denied publishes/subscribes are reported (the server keeps the connection). */
+  /**
+   * Where denied publishes/subscribes are reported (the server keeps the connection), and
+   * losing and regaining the server (once each, not once per reconnect attempt).
+   */
   readonly logger?: Logger;
 }
 
@@ -49,6 +52,8 @@ export class NatsConnectError extends TeamPulseError {
     super('nats_connect_failed', message, options);
   }
 }
+
+const RECONNECT_WAIT_MS = 500;
 
 const NO_CREDENTIALS =
   'invalid configuration: NATS_CREDS: required (every NATS connection authenticates; ' +
@@ -72,7 +77,8 @@ export async function connectNats(
     authenticator,
     inboxPrefix: inboxPrefixOf(options.role),
     maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
+    // Every 500 ms (± jitter) while the server is away: back within ~0.5 s of its return.
+    reconnectTimeWait: RECONNECT_WAIT_MS,
     waitOnFirstConnect: false,
     // nats.js otherwise builds an Error (with a stack) per request just in case it times
     // out: ~7% of ingest's CPU under load. Our own errors carry the context instead.
@@ -85,7 +91,7 @@ export async function connectNats(
   } catch (err) {
     throw connectError(err, cfg.NATS_URL, source);
   }
-  if (options.logger !== undefined) void reportPermissionErrors(nc, options.logger);
+  if (options.logger !== undefined) void reportStatus(nc, options.logger);
   return nc;
 }
 
@@ -150,9 +156,30 @@ function connectError(err: unknown, url: string, source: string): Error {
   return new NatsConnectError(`cannot connect to NATS at ${url}: ${said}`, { cause: err });
 }
 
-/** A denied publish or subscribe does not close the connection: say it in the role's log. */
-async function reportPermissionErrors(nc: NatsConnection, logger: Logger): Promise<void> {
+/**
+ * A denied publish or subscribe does not close the connection: say it in the role's log.
+ * A lost server is said once when it goes and once when it is back (with how long), not
+ * once per reconnect attempt.
+ */
+async function reportStatus(nc: NatsConnection, logger: Logger): Promise<void> {
+  let lostAt: number | undefined;
   for await (const status of nc.status()) {
+    if (status.type === 'disconnect') {
+      lostAt ??= Date.now();
+      logger.warn(
+        { server: 'nats', url: status.server, retryEveryMs: RECONNECT_WAIT_MS },
+        'NATS connection lost; reconnecting',
+      );
+      continue;
+    }
+    if (status.type === 'reconnect') {
+      logger.info(
+        { server: 'nats', url: status.server, downMs: Date.now() - (lostAt ?? Date.now()) },
+        'NATS connection back',
+      );
+      lostAt = undefined;
+      continue;
+    }
     if (status.type !== 'error') continue;
     const err = status.error;
     if (err instanceof PermissionViolationError) {

@@ -12,7 +12,7 @@ import { connectMongo } from '../platform/mongo.ts';
 import type { Logger } from '../platform/logger.ts';
 import { connectNats, type NatsConnection } from '../platform/nats.ts';
 import type { NatsRole } from '../platform/nats-auth/roles.ts';
-import { connectRedis, type Redis } from '../platform/redis.ts';
+import { connectRedis, reportRedisState, type Redis } from '../platform/redis.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { applyBatch, type BatchDeps, type BatchSinks } from './batch/apply-batch.ts';
 import { decodePush, type LogMessage } from './batch/decode.ts';
@@ -79,9 +79,12 @@ export async function openProjectorContext(
   const mongo = shared.db ? undefined : await connectMongo(cfg.MONGO_URL, cfg.MONGO_DB);
   const db = shared.db ?? mongo!.db;
   const redis = shared.redis ?? connectRedis(cfg.REDIS_URL, 'teampulse-projector');
-  // Connection errors surface on the commands (and as transient retries); without a
-  // listener ioredis would also print each reconnect attempt.
-  if (!shared.redis) redis.on('error', () => undefined);
+  // Connection errors surface on the commands (and as transient retries); the connection
+  // itself is said once when lost and once when back (ioredis would print every attempt).
+  if (!shared.redis) {
+    if (logger) reportRedisState(redis, logger);
+    else redis.on('error', () => undefined);
+  }
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, cfg);

@@ -10,6 +10,7 @@ import type { TargetSource } from './consume/target-source.ts';
 import type { SelfHeal } from './consume/self-heal.ts';
 import { retryTransient } from './consume/transient-retry.ts';
 import type { DeadLetterWriter } from './dead-letter/dead-letter-writer.ts';
+import { dependencyOf, type Dependency } from './dependency-of.ts';
 import { StoppingError } from './errors.ts';
 import type { ProjectorMetrics } from './metrics.ts';
 import type { PushReceived } from './projections/push-received.ts';
@@ -70,6 +71,8 @@ export class ProjectorRunner {
   #healing: Promise<void> | undefined;
   #lastRetryLog = 0;
   #outageStarted: number | undefined;
+  /** The server the current outage is waiting for (a change is logged at once). */
+  #waitingFor: Dependency | undefined;
 
   constructor(opts: RunnerOptions) {
     this.#o = opts;
@@ -108,11 +111,18 @@ export class ProjectorRunner {
     if (this.#loop) return;
     this.#prefetcher.start();
     // Everything this process holds (in flight and prefetched) is kept alive, so slow
-    // batches and outages never make the server redeliver it elsewhere.
-    const every = Math.max(200, Math.floor(this.#o.ackWaitMs / 3));
+    // batches and outages never make the server redeliver it elsewhere, while the ack wait
+    // stays short (PROJECTOR_ACK_WAIT_MS, 4 s): what a SIGKILLed process held goes to
+    // another projector within that. Only messages held since the previous tick are
+    // touched (the others were delivered less than a tick ago), so a steady flow of short
+    // batches sends next to no `working()`; the longest a held message goes untouched is
+    // two ticks, half the ack wait.
+    const every = Math.max(100, Math.floor(this.#o.ackWaitMs / 4));
+    let held = new Set<JsMsg>();
     this.#heartbeat = setInterval(() => {
-      for (const m of this.#inflight) m.working();
-      for (const m of this.#prefetcher.buffered()) m.working();
+      const now = new Set<JsMsg>([...this.#inflight, ...this.#prefetcher.buffered()]);
+      for (const m of now) if (held.has(m)) m.working();
+      held = now;
     }, every);
     this.#healTimer = setInterval(() => {
       this.#healing ??= this.#healNow().finally(() => (this.#healing = undefined));
@@ -126,7 +136,7 @@ export class ProjectorRunner {
       await this.#o.heal.periodic(await this.#o.targets.current());
     } catch (err) {
       this.#o.logger.warn(
-        { err: (err as Error).message, retryInMs: HEAL_EVERY_MS },
+        { server: dependencyOf(err), err: (err as Error).message, retryInMs: HEAL_EVERY_MS },
         'self-heal check failed; trying again',
       );
     }
@@ -250,10 +260,19 @@ export class ProjectorRunner {
         this.#o.metrics.retries.inc({ kind: 'transient' });
         const now = Date.now();
         if (attempt === 1) this.#outageStarted ??= now;
-        if (attempt === 1 || now - this.#lastRetryLog >= RETRY_LOG_EVERY_MS) {
+        const server = dependencyOf(err);
+        // Once when a wait starts (or its server changes), then at most every 5 s: an outage
+        // is a few lines, not one per retry.
+        if (
+          attempt === 1 ||
+          server !== this.#waitingFor ||
+          now - this.#lastRetryLog >= RETRY_LOG_EVERY_MS
+        ) {
           this.#lastRetryLog = now;
+          this.#waitingFor = server;
           this.#o.logger.warn(
             {
+              server,
               err: (err as Error).message,
               attempt,
               retryInMs: delayMs,
@@ -265,8 +284,10 @@ export class ProjectorRunner {
       },
       onSuccessAfterRetry: () => {
         const waitedMs = Date.now() - (this.#outageStarted ?? Date.now());
+        const server = this.#waitingFor;
         this.#outageStarted = undefined;
-        this.#o.logger.info({ waitedMs }, 'dependency answered again; carrying on');
+        this.#waitingFor = undefined;
+        this.#o.logger.info({ server, waitedMs }, 'dependency answered again; carrying on');
       },
       onPause: () => {
         this.#paused = true;

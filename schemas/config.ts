@@ -92,7 +92,12 @@ export const EnvSchema = z
       .default('1000,5000')
       .transform((s) => s.split(',').map(Number))
       .pipe(z.array(z.number().int().positive())),
-    PROJECTOR_ACK_WAIT_MS: positiveInt.default(30_000),
+    /**
+     * How long the log waits for a delivered message's ack before giving it to another
+     * projector: what a SIGKILLed projector held is redelivered within this. A live one
+     * keeps what it holds with `working()` every quarter of it, so slow batches stay put.
+     */
+    PROJECTOR_ACK_WAIT_MS: positiveInt.min(1000).default(4000),
     /** Continuous audit: ms between runs (0 turns it off) and org-days recomputed per run. */
     PROJECTOR_AUDIT_INTERVAL_MS: nonNegInt.default(60_000),
     PROJECTOR_AUDIT_ORG_DAYS_PER_RUN: nonNegInt.max(1000).default(20),

@@ -8,7 +8,8 @@ import type { SpoolMetrics } from './spool-metrics.ts';
 export type AppendOutcome = (AppendResult & { spooled?: false }) | { spooled: true };
 
 const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5000;
+// 1 s: once the log answers again, forwarding resumes within about a second.
+const RETRY_MAX_MS = 1000;
 
 /**
  * Appends to the log, falling back to the spool when the log cannot take a delivery (any
@@ -91,14 +92,34 @@ export class SpoolingAppender {
   async #forward(spool: Spool, log: LogAppender): Promise<void> {
     let delay = 0;
     let forwarded = 0;
+    let waitingSince: number | undefined;
     for (let record = spool.peek(); record && !this.#stopping; record = spool.peek()) {
-      const ok = await this.#forwardOne(spool, log, record);
-      if (ok) {
+      const failure = await this.#forwardOne(spool, log, record);
+      if (failure === undefined) {
+        if (waitingSince !== undefined)
+          this.#logger.info(
+            { server: 'nats', waitedMs: Date.now() - waitingSince },
+            'log answers again: forwarding the spool',
+          );
+        waitingSince = undefined;
         delay = 0;
         forwarded++;
         await spool.remove(record);
       } else {
         delay = Math.min(Math.max(delay * 2, RETRY_MIN_MS), RETRY_MAX_MS);
+        // Said once per wait (with why), not once per retry.
+        if (waitingSince === undefined) {
+          waitingSince = Date.now();
+          this.#logger.warn(
+            {
+              server: 'nats',
+              err: (failure as Error)?.message ?? String(failure),
+              records: spool.stats().records,
+              retryEveryMs: RETRY_MAX_MS,
+            },
+            'spool forward failed: the log is unavailable; retrying',
+          );
+        }
         await this.#sleep(delay);
       }
     }
@@ -106,14 +127,17 @@ export class SpoolingAppender {
       this.#logger.info({ forwarded, left: spool.stats().records }, 'spooled deliveries forwarded');
   }
 
-  /** True when the record may leave the spool: the log has it, or refused it for its content. */
-  async #forwardOne(spool: Spool, log: LogAppender, record: SpooledRecord): Promise<boolean> {
+  /**
+   * Undefined when the record may leave the spool (the log has it, or refused it for its
+   * content); else the error that kept it.
+   */
+  async #forwardOne(spool: Spool, log: LogAppender, record: SpooledRecord): Promise<unknown> {
     let entry: LogEntry | undefined;
     try {
       entry = await spool.read(record);
       const result = await log.append(entry);
       this.#metrics?.forwarded.inc({ outcome: result.duplicate ? 'duplicate' : 'appended' });
-      return true;
+      return undefined;
     } catch (err) {
       if (entry && isContentRejection(err)) {
         // It would have got a 4xx had the log been up; GitHub keeps it to redeliver by hand.
@@ -122,10 +146,9 @@ export class SpoolingAppender {
           { err, delivery: entry.deliveryId, event: entry.event },
           'spooled delivery refused by the log for its content: dropped',
         );
-        return true;
+        return undefined;
       }
-      this.#logger.debug({ err }, 'spool forward failed; retrying');
-      return false;
+      return err ?? new Error('spool forward failed');
     }
   }
 

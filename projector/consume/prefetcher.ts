@@ -2,6 +2,11 @@ import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../../platform/logger.ts';
 import { shouldWaitForMore } from './batch-wait.ts';
 
+/** Pause after a failed fetch (NATS away): short, so fetching resumes soon after it is back. */
+const FETCH_RETRY_MS = 500;
+/** While fetches keep failing, the failure is logged again at most this often. */
+const FAIL_LOG_EVERY_MS = 5000;
+
 /**
  * Keeps up to one batch of messages fetched ahead of the batch being processed, so the
  * next batch is ready when the current one is written, while memory stays bounded (at
@@ -16,6 +21,9 @@ export class Prefetcher {
   #pump: Promise<void> | undefined;
   /** `info.pending` of the latest message fetched: how many more the log holds for us. */
   #pending = 0;
+  /** When fetching started failing (undefined while fetches work), and when that was last said. */
+  #failingSince: number | undefined;
+  #lastFailLog = 0;
 
   private readonly consumer: Consumer;
   private readonly opts: {
@@ -106,19 +114,46 @@ export class Prefetcher {
         });
         if (this.#stopped) this.#current.stop();
         for await (const msg of this.#current) {
+          this.#recovered();
           this.#buffer.push(msg);
           this.#pending = msg.info.pending;
           this.opts.onPending?.(msg.info.pending);
           this.#wake();
         }
+        this.#recovered();
       } catch (err) {
         if (this.#stopped) break;
-        this.opts.logger.warn({ err }, 'fetch from the log failed; retrying');
-        await sleep(1000);
+        this.#failed(err);
+        await sleep(FETCH_RETRY_MS);
       } finally {
         this.#current = undefined;
       }
     }
+  }
+
+  /** Logs the first failure of an outage, then at most every 5 s (not one line per retry). */
+  #failed(err: unknown): void {
+    const now = Date.now();
+    this.#failingSince ??= now;
+    if (now - this.#lastFailLog < FAIL_LOG_EVERY_MS && now !== this.#failingSince) return;
+    this.#lastFailLog = now;
+    this.opts.logger.warn(
+      {
+        server: 'nats',
+        err: (err as Error).message,
+        retryInMs: FETCH_RETRY_MS,
+        waitedMs: now - this.#failingSince,
+      },
+      'fetch from the log failed; retrying',
+    );
+  }
+
+  #recovered(): void {
+    if (this.#failingSince === undefined) return;
+    const waitedMs = Date.now() - this.#failingSince;
+    this.#failingSince = undefined;
+    this.#lastFailLog = 0;
+    this.opts.logger.info({ server: 'nats', waitedMs }, 'fetching from the log again');
   }
 
   #changed(): Promise<void> {

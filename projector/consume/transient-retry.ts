@@ -17,8 +17,9 @@ export interface TransientRetryOptions {
 }
 
 const FIRST_DELAY_MS = 100;
-// 2 s: once a dependency is back, processing carries on within about 2 s.
-const MAX_DELAY_MS = 2000;
+// 1 s: once a dependency is back, processing carries on within about 1 s of this wait (the
+// drivers' own reconnects are capped alike: see platform/mongo.ts, platform/redis.ts).
+const MAX_DELAY_MS = 1000;
 
 /**
  * Runs `fn` until it succeeds, waiting with capped exponential backoff while it fails with

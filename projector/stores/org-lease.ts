@@ -57,8 +57,10 @@ export interface LeaseOptions {
   readonly onWait?: ((keys: readonly string[], waitedMs: number) => void) | undefined;
 }
 
-// 10 s: a lease whose holder died (SIGKILL) blocks the others at most this long.
-const DEFAULTS: LeaseOptions = { ttlMs: 10_000, waitMs: 60_000 };
+// 5 s: a lease whose holder died (SIGKILL) blocks the others at most this long. A live
+// holder renews it every third of that, so only a holder stalled for 5 s loses it (and
+// runs again: see the class).
+const DEFAULTS: LeaseOptions = { ttlMs: 5000, waitMs: 60_000 };
 const FIRST_WAIT_REPORT_MS = 1000;
 const WAIT_REPORT_EVERY_MS = 5000;
 
