@@ -33,12 +33,14 @@ export interface AuditTally {
   readonly counters: ModelTally;
   /** MongoDB queries, documents they returned, Redis round trips. */
   readonly reads: { mongoQueries: number; mongoDocs: number; redisCalls: number };
+  /** Sampled org-days left to a later run: a batch in flight was writing them. */
+  inFlight: number;
 }
 
 export interface AuditDeps {
   readonly db: Db;
   readonly redis: Redis;
-  readonly snapshots: Pick<SnapshotWriter, 'write'>;
+  readonly snapshots: Pick<SnapshotWriter, 'write' | 'holding' | 'dueDays'>;
   readonly ttlDays: number;
   readonly logger: Logger;
 }
@@ -53,6 +55,7 @@ const FIELDS = {
   modulePaths: 1,
 };
 type Row = CounterRow & { modulePaths: string[] };
+type StoredSnapshot = MetricSnapshot & { _id: string };
 
 /**
  * Audits one org's days: one read of its commits (each day ± the activity window), the
@@ -60,62 +63,63 @@ type Row = CounterRow & { modulePaths: string[] };
  * ones (one read by `_id`), the days' counters and seen sets compared (one pipelined read).
  * What differs is rewritten through the normal paths: the snapshot writer, under its lease;
  * the counters with an atomic script that backs off if a commit was counted meanwhile.
+ *
+ * A batch in flight is no drift: it stores its commits, then counts them, then recomputes
+ * their snapshots, so for a moment the commits say more than the rest. Under load the
+ * audit used to report (and rewrite) such snapshots as "differ". So commits, the batches'
+ * due notes (`PendingSnapshots`, written before a batch's commits and removed after its
+ * snapshots) and the snapshots are read in that order under the org's snapshot lease (no
+ * snapshot of the org is written meanwhile), and a sampled day a noted batch touches is
+ * left to a later run: every commit read whose batch's note was gone by then is counted
+ * and in the snapshots read, and no snapshot read reflects a commit not read.
  */
 export async function auditOrg(
   deps: AuditDeps,
   target: ReadModelTarget,
   orgId: string,
-  days: readonly string[],
+  sampled: readonly string[],
   out: AuditTally,
 ): Promise<void> {
   const { db, redis, logger } = deps;
-  const dayset = new Set(days);
   const filter: Filter<Row> = {
     orgId,
-    $or: days.map((d) => ({
+    $or: sampled.map((d) => ({
       timestamp: {
         $gte: dayStart(addDays(d, -(ACTIVITY_WINDOW_DAYS - 1))),
         $lt: dayEnd(addDays(d, ACTIVITY_WINDOW_DAYS - 1)),
       },
     })),
   };
-  const rows = await db
-    .collection<Row>(target.commits)
-    .find(filter, { projection: FIELDS })
-    .toArray();
-  out.reads.mongoQueries++;
-  out.reads.mongoDocs += rows.length;
+  const read = await deps.snapshots.holding(target, [orgId], async () => {
+    const rows = await db
+      .collection<Row>(target.commits)
+      .find(filter, { projection: FIELDS })
+      .toArray();
+    const due = await deps.snapshots.dueDays(target, orgId);
+    // A noted commit day changes that day's counters and the snapshots of the days within
+    // the activity window of it (recent commits of the day, activity windows through it).
+    const near = (day: string) =>
+      [...due].some(
+        (d) =>
+          d >= addDays(day, -(ACTIVITY_WINDOW_DAYS - 1)) &&
+          d <= addDays(day, ACTIVITY_WINDOW_DAYS - 1),
+      );
+    const days = sampled.filter((d) => !near(d));
+    const { keys, expected } = expectedSnapshots(orgId, rows, days);
+    const stored = expected.length
+      ? await db
+          .collection<StoredSnapshot>(target.snapshots)
+          .find({ _id: { $in: expected.map(snapshotId) } })
+          .toArray()
+      : [];
+    return { rows, days, counterDays: sampled.filter((d) => !due.has(d)), keys, expected, stored };
+  });
+  const { rows, days, keys, expected, stored } = read;
+  out.inFlight += sampled.length - days.length;
+  out.reads.mongoQueries += 2 + (expected.length ? 1 : 0);
+  out.reads.mongoDocs += rows.length + stored.length;
 
   // Snapshots.
-  const tally = new SnapshotTally();
-  const repos = new Map<string, Set<string>>();
-  for (const row of rows) {
-    tally.add(row);
-    const day = utcDay(row.timestamp);
-    if (!dayset.has(day)) continue;
-    let set = repos.get(row.repoId);
-    if (!set) repos.set(row.repoId, (set = new Set()));
-    set.add(day);
-  }
-  const keys: SnapshotKeys = {
-    repos: [...repos].map(([repoId, ds]): RepoChange => ({
-      orgId,
-      repoId,
-      days: [...ds].sort(),
-      commitKeys: [],
-      lineage: [],
-    })),
-    orgDays: new Map([[orgId, [...days]]]),
-  };
-  const expected = tally.snapshotsOf(keys);
-  const stored = expected.length
-    ? await db
-        .collection<MetricSnapshot & { _id: string }>(target.snapshots)
-        .find({ _id: { $in: expected.map(snapshotId) } })
-        .toArray()
-    : [];
-  out.reads.mongoQueries += expected.length ? 1 : 0;
-  out.reads.mongoDocs += stored.length;
   const sd = diffSnapshots(expected, stored);
   const drifted = [...sd.missing, ...sd.changed];
   out.snapshots.checked += sd.checked;
@@ -131,8 +135,9 @@ export async function auditOrg(
 
   // Counters (their days only: older ones have expired).
   const oldest = addDays(utcDay(new Date()), -deps.ttlDays);
+  const counterDays = new Set(read.counterDays);
   const counted = rows.filter(
-    (r) => dayset.has(utcDay(r.timestamp)) && utcDay(r.timestamp) >= oldest,
+    (r) => counterDays.has(utcDay(r.timestamp)) && utcDay(r.timestamp) >= oldest,
   );
   const truths = [
     ...countsOfCommits(counted, {
@@ -164,6 +169,36 @@ export async function auditOrg(
       );
     }
   }
+}
+
+/** The snapshots of `days` the commits read give, and their keys. Pure. */
+function expectedSnapshots(
+  orgId: string,
+  rows: readonly Row[],
+  days: readonly string[],
+): { keys: SnapshotKeys; expected: MetricSnapshot[] } {
+  const dayset = new Set(days);
+  const tally = new SnapshotTally();
+  const repos = new Map<string, Set<string>>();
+  for (const row of rows) {
+    tally.add(row);
+    const day = utcDay(row.timestamp);
+    if (!dayset.has(day)) continue;
+    let set = repos.get(row.repoId);
+    if (!set) repos.set(row.repoId, (set = new Set()));
+    set.add(day);
+  }
+  const keys: SnapshotKeys = {
+    repos: [...repos].map(([repoId, ds]): RepoChange => ({
+      orgId,
+      repoId,
+      days: [...ds].sort(),
+      commitKeys: [],
+      lineage: [],
+    })),
+    orgDays: new Map(days.length ? [[orgId, [...days]]] : []),
+  };
+  return { keys, expected: days.length ? tally.snapshotsOf(keys) : [] };
 }
 
 /**

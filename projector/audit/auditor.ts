@@ -89,6 +89,7 @@ export class Auditor {
       snapshots: { checked: 0, drift: 0, repaired: 0 },
       counters: { checked: 0, drift: 0, repaired: 0 },
       reads: { mongoQueries: 0, mongoDocs: 0, redisCalls: 1 },
+      inFlight: 0,
     };
     let orgDays = 0;
     try {

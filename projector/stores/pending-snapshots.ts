@@ -64,6 +64,21 @@ export class PendingSnapshots {
     await this.#collection(target).deleteOne({ _id: pending.id, at: pending.at });
   }
 
+  /**
+   * The commit days of `orgId` that batches have noted as due, whatever their age: their
+   * commits may be stored while their counters and snapshots are not written yet. The
+   * markers are few (one per batch in flight, and any left behind), so all are read.
+   */
+  async dueDays(target: ReadModelTarget, orgId: string): Promise<Set<string>> {
+    const docs = await this.#collection(target)
+      .find({ kind: KIND }, { projection: { orgDays: 1 } })
+      .toArray();
+    const days = new Set<string>();
+    for (const d of docs)
+      for (const o of d.orgDays) if (o.orgId === orgId) for (const day of o.days) days.add(day);
+    return days;
+  }
+
   /** Markers older than `graceMs` (an owner at work clears its own long before), oldest first. */
   async stale(target: ReadModelTarget, graceMs: number, limit = 50): Promise<Pending[]> {
     const docs = await this.#collection(target)

@@ -78,6 +78,20 @@ export class SnapshotWriter {
     return this.#pending.clear(target, token);
   }
 
+  /** See {@link PendingSnapshots.dueDays}. */
+  dueDays(target: ReadModelTarget, orgId: string): Promise<Set<string>> {
+    return this.#pending.dueDays(target, orgId);
+  }
+
+  /**
+   * Runs `fn` holding the snapshot leases of `orgs`: no snapshot of theirs is written
+   * meanwhile (the audit reads commits and snapshots under it). `fn` must only read: it
+   * runs again if the lease ran out while it ran.
+   */
+  holding<T>(target: ReadModelTarget, orgs: readonly string[], fn: () => Promise<T>): Promise<T> {
+    return this.#leases.run(leaseKeys(target, orgs), () => fn());
+  }
+
   /**
    * Recomputes the snapshots of every note older than `graceMs` (a batch whose commits
    * were stored and whose snapshots were never written: dead-lettered, or its process
