@@ -113,7 +113,7 @@ export class SpoolingAppender {
           this.#logger.warn(
             {
               server: 'nats',
-              err: (failure as Error)?.message ?? String(failure),
+              err: failure instanceof Error ? failure.message : 'unknown',
               records: spool.stats().records,
               retryEveryMs: RETRY_MAX_MS,
             },

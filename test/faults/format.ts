@@ -1,18 +1,23 @@
 /** Prints a fault-suite result as the figures the README quotes. */
-import type { FaultSuiteResult } from './fault-suite.ts';
+import { RECOVER_GOAL_MS, type FaultSuiteResult, type Kill } from './fault-suite.ts';
 
 /** The figures of one run, one line each. */
 export function formatResult(r: FaultSuiteResult): string[] {
   const rounds = Math.max(0, ...r.kills.map((k) => k.round));
-  const perComponent = new Map<string, number[]>();
+  const perComponent = new Map<string, Kill[]>();
   for (const k of r.kills)
-    perComponent.set(k.component, [...(perComponent.get(k.component) ?? []), k.recoverMs]);
+    perComponent.set(k.component, [...(perComponent.get(k.component) ?? []), k]);
   const out = [
     `[faults] ${r.deliveries} deliveries (${r.distinctDeliveries} distinct ids), sent in ${r.sendMs} ms; answers ${JSON.stringify(r.statuses)}`,
-    `[faults] ${rounds} rounds, ${r.kills.length} SIGKILLs: ` +
-      [...perComponent]
-        .map(([c, ms]) => `${c} ×${ms.length} (recovered in ${ms.join('/')} ms)`)
-        .join(', '),
+    `[faults] ${rounds} rounds, ${r.kills.length} SIGKILLs; recovered (from the restart, a projector from the kill; goal ${RECOVER_GOAL_MS / 1000} s):`,
+    ...[...perComponent].map(([c, kills]) => {
+      const ms = kills.map((k) => k.recoverMs);
+      const worst = Math.max(...ms);
+      return (
+        `[faults]   ${c} ×${kills.length}: ${ms.join('/')} ms from the ${kills[0]!.from}; ` +
+        `worst ${(worst / 1000).toFixed(1)} s = ${(worst / RECOVER_GOAL_MS).toFixed(2)}× the goal`
+      );
+    }),
     `[faults] settled in ${r.settleMs} ms; Redis rebuilds ${r.redisRebuilds}; audit: ${r.audit.runs} runs (live projectors), repaired ${r.audit.snapshotsRepaired} snapshots, ${r.audit.countersRepaired} counters`,
   ];
   for (const [model, d] of Object.entries(r.verdict))
