@@ -24,10 +24,7 @@ export function connectRedis(url: string, name: string): Redis {
  * when it is back (with how long it was away), instead of one line per reconnect attempt.
  * Also the `error` listener ioredis needs (without one it prints every failed attempt).
  */
-export function reportRedisState(
-  redis: Redis,
-  logger: Pick<Logger, 'warn' | 'info'>,
-): void {
+export function reportRedisState(redis: Redis, logger: Pick<Logger, 'warn' | 'info'>): void {
   let lostAt: number | undefined;
   redis.on('error', (err: Error) => {
     if (lostAt !== undefined) return;

@@ -20,6 +20,8 @@ interface Line {
   time: number;
   msg: string;
   err?: unknown;
+  server?: string;
+  retryInMs?: number;
 }
 const lines: Line[] = [];
 const sink = new Writable({
@@ -127,6 +129,22 @@ function said(msg: string, since = 0): Line[] {
   return lines.filter((l) => l.time >= since && l.msg.startsWith(msg));
 }
 
+/**
+ * The wait for `server` was said with its reason (which server, the error, the next retry)
+ * when it began, and its end too; a few lines per outage, not one per retry.
+ */
+function expectWaitSaid(server: string, since: number): void {
+  const waits = said('dependency unavailable; retrying', since).filter((l) => l.server === server);
+  expect(waits.length).toBeGreaterThan(0);
+  expect(typeof waits[0]!.err).toBe('string');
+  expect(waits[0]!.retryInMs).toBeLessThanOrEqual(1000);
+  const answered = said('dependency answered again', since).filter((l) => l.server === server);
+  expect(answered.length).toBeGreaterThan(0);
+  // Two projectors, each saying it at most every 5 s (or when the server changes).
+  const spanS = (Math.max(...answered.map((l) => l.time)) - since) / 1000;
+  expect(waits.length).toBeLessThanOrEqual(2 * (2 + spanS / 5) + 4);
+}
+
 /** The longest stretch in [from, to] with no log line at warn or above. */
 function longestSilence(from: number, to: number): number {
   const times = [from, ...lines.filter((l) => l.level >= 40).map((l) => l.time), to]
@@ -155,8 +173,9 @@ describe('projector store restarts', () => {
     const missing = want.snapshots.length - models.snapshots.length;
     console.log(
       `mongo SIGKILL: down ${restartedAt - killedAt} ms, processing resumed ${resumeMs} ms ` +
-        `after the restart (bound 10000); ${want.commits.length} commits, ` +
-        `${want.snapshots.length} snapshots expected, ${missing} missing`,
+        `after the restart (${(resumeMs / 5000).toFixed(2)}× the 5 s goal; bound 10000); ` +
+        `${want.commits.length} commits, ${want.snapshots.length} snapshots expected, ` +
+        `${missing} missing`,
     );
     expect(await h.deadLetters()).toEqual([]);
     expect(models.commits).toEqual(want.commits);
@@ -166,7 +185,7 @@ describe('projector store restarts', () => {
     // An unreachable server is waited for (and said so), never taken for a failed event.
     expect(said('batch failed', killedAt)).toEqual([]);
     expect(said('event failed', killedAt)).toEqual([]);
-    expect(said('dependency unavailable; retrying', killedAt).length).toBeGreaterThan(0);
+    expectWaitSaid('mongodb', killedAt);
     expect(longestSilence(killedAt, restartedAt)).toBeLessThan(8000);
     for (const p of projectors) await p.stop();
   }, 400_000);
@@ -177,8 +196,11 @@ describe('projector store restarts', () => {
     const appending = appendAll(corpus('redis', 900));
     const killedAt = await killed;
     await new Promise((r) => setTimeout(r, 1000 + Math.random() * 2000));
+    const floor = await ackFloor();
     await servers.redis.restart();
     const restartedAt = Date.now();
+    await waitFor(async () => (await ackFloor()) > floor, 60_000, 'processing to resume');
+    const resumeMs = Date.now() - restartedAt;
     await appending;
     await h.settled(180_000);
     // The last batch may have counted into the empty Redis just before the periodic check.
@@ -192,7 +214,9 @@ describe('projector store restarts', () => {
     const want = expected();
     const rebuilt = said('Redis counters rebuilt from commits', restartedAt);
     console.log(
-      `redis SIGKILL: down ${restartedAt - killedAt} ms; rebuilds ${rebuilt.length}: ` +
+      `redis SIGKILL: down ${restartedAt - killedAt} ms, processing resumed ${resumeMs} ms ` +
+        `after the restart (${(resumeMs / 5000).toFixed(2)}× the 5 s goal); ` +
+        `rebuilds ${rebuilt.length}: ` +
         rebuilt.map((l) => JSON.stringify({ ...l, level: undefined, time: undefined })).join(' '),
     );
     expect(rebuilt.length).toBeGreaterThan(0);
@@ -200,6 +224,8 @@ describe('projector store restarts', () => {
     expect(models.commits).toEqual(want.commits);
     expect(models.snapshots).toEqual(want.snapshots);
     expect(await h.deadLetters()).toEqual([]);
+    expectWaitSaid('redis', killedAt);
+    expect(said('Redis connection lost; reconnecting', killedAt).length).toBeGreaterThan(0);
     for (const p of projectors) await p.stop();
   }, 400_000);
 
