@@ -75,6 +75,10 @@ export interface FaultSuiteResult {
   readonly settleMs: number;
   readonly audit: { runs: number; snapshotsRepaired: number; countersRepaired: number };
   readonly redisRebuilds: number;
+  /** How long each counter rebuild took (processing waits for it after Redis restarts empty). */
+  readonly rebuildMs: number[];
+  /** Messages a projector died holding, re-applied one at a time by the other (suspects). */
+  readonly suspects: number;
   readonly verdict: Verdict;
 }
 
@@ -304,6 +308,12 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
       settleMs,
       audit,
       redisRebuilds: lines.filter((l) => l.msg === 'Redis counters rebuilt from commits').length,
+      rebuildMs: lines
+        .filter((l) => l.msg === 'Redis counters rebuilt from commits')
+        .map((l) => l.ms as number),
+      suspects: lines
+        .filter((l) => l.msg.startsWith('a process died applying these'))
+        .reduce((n, l) => n + (l.seqs as unknown[]).length, 0),
       verdict,
     };
   } finally {

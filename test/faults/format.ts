@@ -18,7 +18,7 @@ export function formatResult(r: FaultSuiteResult): string[] {
         `worst ${(worst / 1000).toFixed(1)} s = ${(worst / RECOVER_GOAL_MS).toFixed(2)}× the goal`
       );
     }),
-    `[faults] settled in ${r.settleMs} ms; Redis rebuilds ${r.redisRebuilds}; audit: ${r.audit.runs} runs (live projectors), repaired ${r.audit.snapshotsRepaired} snapshots, ${r.audit.countersRepaired} counters`,
+    `[faults] settled in ${r.settleMs} ms; Redis rebuilds ${r.redisRebuilds} (${r.rebuildMs.join('/')} ms); ${r.suspects} messages of killed projectors re-applied one at a time; audit: ${r.audit.runs} runs (live projectors), repaired ${r.audit.snapshotsRepaired} snapshots, ${r.audit.countersRepaired} counters`,
   ];
   for (const [model, d] of Object.entries(r.verdict))
     out.push(
