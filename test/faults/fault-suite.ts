@@ -54,8 +54,8 @@ export interface Kill {
   /**
    * From the restart (a projector: from the kill) to working again: NATS, Redis, MongoDB,
    * the first message processed after the restart (or nothing left to process), for NATS
-   * also ingest's next 200 from the log; a projector, every message it held processed by
-   * the other (the ack floor past what was delivered at the kill); the gateway, `/readyz`
+   * also ingest's next 200 from the log; a projector, what it held redelivered to the
+   * other (see also `heldProcessedMs`); the gateway, `/readyz`
    * 200; ingest, the next 2xx.
    */
   readonly recoverMs: number;
@@ -74,6 +74,8 @@ export interface FaultSuiteResult {
   readonly sendMs: number;
   readonly settleMs: number;
   readonly audit: { runs: number; snapshotsRepaired: number; countersRepaired: number };
+  /** Per projector kill, from the kill until every message it held was processed. */
+  readonly heldProcessedMs: number[];
   readonly redisRebuilds: number;
   /** How long each counter rebuild took (processing waits for it after Redis restarts empty). */
   readonly rebuildMs: number[];
@@ -189,6 +191,7 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
     };
     const processedSince = async (before: number) => (await processed()) > before || idle();
     const kills: Kill[] = [];
+    const heldDone: Promise<number>[] = [];
     for (const [k, component] of plan.entries()) {
       const round = 1 + Math.floor(k / Components.length);
       {
@@ -220,13 +223,24 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
           const which = between(0, 2);
           await roles.projectors[which]!.kill();
           from = 'kill';
-          recovered = async () => {
-            const info = await consumerInfo();
-            return info.ack_floor.stream_seq >= delivered || (await idle());
-          };
+          // Picked up: the server handed what the dead one held to the other projector.
+          const base = (await consumerInfo().catch(() => undefined))?.num_redelivered ?? 0;
+          recovered = async () => (await consumerInfo()).num_redelivered > base || idle();
           // Watched from the kill on: the other projector may finish before the restart.
           early = waitFor(recovered, 120_000, "the killed projector's messages").then(() =>
             Date.now(),
+          );
+          // All of them processed (the ack floor past what was delivered at the kill): in
+          // the background, the next kills go on meanwhile.
+          heldDone.push(
+            waitFor(
+              async () => (await consumerInfo()).ack_floor.stream_seq >= delivered || idle(),
+              600_000,
+              "the killed projector's messages to be processed",
+            ).then(
+              () => Date.now() - killedAt,
+              () => Number.NaN,
+            ),
           );
           await sleep(downFor);
           roles.projectors[which] = await start.projector();
@@ -261,6 +275,7 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
       }
     }
     const sendMs = await sending;
+    const heldProcessedMs = await Promise.all(heldDone);
 
     // Settle: the spool empty, every log message acked, then the models given time to heal.
     const settleStart = Date.now();
@@ -307,6 +322,7 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
       sendMs,
       settleMs,
       audit,
+      heldProcessedMs,
       redisRebuilds: lines.filter((l) => l.msg === 'Redis counters rebuilt from commits').length,
       rebuildMs: lines
         .filter((l) => l.msg === 'Redis counters rebuilt from commits')

@@ -18,6 +18,7 @@ export function formatResult(r: FaultSuiteResult): string[] {
         `worst ${(worst / 1000).toFixed(1)} s = ${(worst / RECOVER_GOAL_MS).toFixed(2)}× the goal`
       );
     }),
+    `[faults]   the killed projectors' messages all processed ${r.heldProcessedMs.map((ms) => (Number.isNaN(ms) ? '>600000' : ms)).join('/')} ms after the kill`,
     `[faults] settled in ${r.settleMs} ms; Redis rebuilds ${r.redisRebuilds} (${r.rebuildMs.join('/')} ms); ${r.suspects} messages of killed projectors re-applied one at a time; audit: ${r.audit.runs} runs (live projectors), repaired ${r.audit.snapshotsRepaired} snapshots, ${r.audit.countersRepaired} counters`,
   ];
   for (const [model, d] of Object.entries(r.verdict))
