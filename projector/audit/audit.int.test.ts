@@ -9,6 +9,9 @@ import type { ProjectorHandle } from '../main.ts';
 import { projectInMemory, type ReadModels } from '../projections/in-memory-read-models.ts';
 import { pushReceived, shuffled } from '../testing/events.ts';
 import { projectorHarness, waitFor, type Harness } from '../testing/harness.ts';
+import { PendingSnapshots } from '../stores/pending-snapshots.ts';
+import { SnapshotWriter } from '../stores/snapshot-writer.ts';
+import { auditOrg, type AuditTally } from './audit-run.ts';
 import type { AuditResult } from './auditor.ts';
 
 let servers: TestServers;
@@ -205,4 +208,59 @@ describe('continuous audit', () => {
     expect([await drift('snapshots'), await drift('counters')]).toEqual(driftBefore);
     expect(during.some((r) => (r.inFlight ?? 0) > 0)).toBe(true);
   }, 180_000);
+
+  it('leaves an org-day a batch is writing to a later run, and repairs it if the batch never finishes', async () => {
+    // The background audit would race this test's own runs.
+    await p.stop();
+    const target = targetFor(0);
+    const commits = h.db.collection<Record<string, unknown>>(target.commits);
+    const { _id, ...doc } = (await commits.findOne({}))!;
+    const day = utcDay(doc.timestamp as Date);
+    const orgId = doc.orgId as string;
+    const repoId = doc.repoId as string;
+    const sha = fakeSha('audit-in-flight');
+    const keys = {
+      repos: [{ orgId, repoId, days: [day], commitKeys: [], lineage: [] }],
+      orgDays: new Map([[orgId, [day]]]),
+    };
+    const pending = new PendingSnapshots(h.db);
+    const deps = {
+      db: h.db,
+      redis: h.redis,
+      snapshots: new SnapshotWriter(h.db, h.redis),
+      ttlDays: h.cfg.REDIS_KEY_TTL_DAYS,
+      logger: createLogger({ level: 'silent', role: 'projector' }),
+    };
+    const run = async () => {
+      const tally: AuditTally = {
+        snapshots: { checked: 0, drift: 0, repaired: 0 },
+        counters: { checked: 0, drift: 0, repaired: 0 },
+        reads: { mongoQueries: 0, mongoDocs: 0, redisCalls: 0 },
+        inFlight: 0,
+      };
+      await auditOrg(deps, target, orgId, [day], tally);
+      return tally;
+    };
+
+    // A batch midway: its note written, then its commit stored; not counted, no snapshots yet.
+    const note = await pending.mark(target, keys);
+    await commits.insertOne({ ...doc, sha });
+    const during = await run();
+    expect(during.inFlight).toBe(1);
+    expect(during.snapshots.drift + during.counters.drift).toBe(0);
+
+    // The note gone without the batch's writes (as if its owner died and the note was lost):
+    // now it is drift, and repaired.
+    await pending.clear(target, note);
+    const after = await run();
+    expect(after.inFlight).toBe(0);
+    expect(after.snapshots.drift).toBeGreaterThan(0);
+    expect(after.counters.drift).toBeGreaterThan(0);
+    expect(after.snapshots.repaired + after.counters.repaired).toBeGreaterThan(0);
+
+    // The commit taken away again: the next run puts snapshots and counters back.
+    await commits.deleteOne({ repoId, sha });
+    await run();
+    expect(await h.models()).toEqual(expected());
+  }, 120_000);
 });
