@@ -12,10 +12,12 @@ export function formatResult(r: FaultSuiteResult): string[] {
     `[faults] ${rounds} rounds, ${r.kills.length} SIGKILLs; recovered (from the restart, a projector from the kill; goal ${RECOVER_GOAL_MS / 1000} s):`,
     ...[...perComponent].map(([c, kills]) => {
       const ms = kills.map((k) => k.recoverMs);
-      const worst = Math.max(...ms);
+      // NaN: not recovered within the suite's 120 s wait.
+      const worst = ms.some(Number.isNaN) ? 120_000 : Math.max(...ms);
+      const over = ms.some(Number.isNaN) ? '>' : '';
       return (
-        `[faults]   ${c} ×${kills.length}: ${ms.join('/')} ms from the ${kills[0]!.from}; ` +
-        `worst ${(worst / 1000).toFixed(1)} s = ${(worst / RECOVER_GOAL_MS).toFixed(2)}× the goal`
+        `[faults]   ${c} ×${kills.length}: ${ms.map((m) => (Number.isNaN(m) ? '>120000' : m)).join('/')} ms from the ${kills[0]!.from}; ` +
+        `worst ${over}${(worst / 1000).toFixed(1)} s = ${over}${(worst / RECOVER_GOAL_MS).toFixed(2)}× the goal`
       );
     }),
     `[faults]   the killed projectors' messages all processed ${r.heldProcessedMs.map((ms) => (Number.isNaN(ms) ? '>600000' : ms)).join('/')} ms after the kill`,
