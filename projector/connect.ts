@@ -112,7 +112,9 @@ export async function openProjectorContext(
     redis,
     batch,
     snapshots,
-    live: { snapshots, updates: new UpdatePublisher(js, 5000), checkpoint: LIVE_CHECKPOINT },
+    // 2 s for the PubAck: an update published as NATS died is retried soon after it is
+    // back (the message id dedupes one that did land) instead of after 5 s.
+    live: { snapshots, updates: new UpdatePublisher(js, 2000), checkpoint: LIVE_CHECKPOINT },
     retry: { maxDeliver: cfg.PROJECTOR_MAX_DELIVER, backoffMs: cfg.PROJECTOR_BACKOFF_MS },
     targets: new TargetSource(db),
     objects,

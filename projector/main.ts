@@ -139,6 +139,10 @@ export async function startProjector(
     onRun: (run) => auditRecorder.record(run),
   });
   runner.start();
+  // A fetch begun before NATS died is started afresh once the connection is back.
+  void (async () => {
+    for await (const s of ctx.nc.status()) if (s.type === 'reconnect') runner.renewFetch();
+  })();
   advisories.start();
   audit.start();
 

@@ -102,6 +102,11 @@ export class ProjectorRunner {
     };
   }
 
+  /** The NATS connection came back: fetch again at once (see `Prefetcher.renew`). */
+  renewFetch(): void {
+    this.#prefetcher.renew();
+  }
+
   /** False while paused because a dependency is down. */
   get paused(): boolean {
     return this.#paused;

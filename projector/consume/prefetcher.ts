@@ -92,6 +92,17 @@ export class Prefetcher {
     return batch;
   }
 
+  /**
+   * Ends the fetch under way and starts another at once. Called when the NATS connection
+   * came back: a fetch begun before the server died is otherwise only revived by the
+   * client's own reset, which retries its consumer check every `expires` (5 s) while
+   * JetStream is still starting. What the old fetch had not yet handed over is
+   * redelivered after the ack wait.
+   */
+  renew(): void {
+    this.#current?.stop();
+  }
+
   /** Stops fetching; resolves the messages fetched but never taken. */
   async stop(): Promise<JsMsg[]> {
     this.#stopped = true;

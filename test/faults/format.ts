@@ -11,14 +11,10 @@ export function formatResult(r: FaultSuiteResult): string[] {
     `[faults] ${r.deliveries} deliveries (${r.distinctDeliveries} distinct ids), sent in ${r.sendMs} ms; answers ${JSON.stringify(r.statuses)}`,
     `[faults] ${rounds} rounds, ${r.kills.length} SIGKILLs; recovered (from the restart, a projector from the kill; goal ${RECOVER_GOAL_MS / 1000} s):`,
     ...[...perComponent].map(([c, kills]) => {
-      const ms = kills.map((k) => k.recoverMs);
-      // NaN: not recovered within the suite's 120 s wait.
-      const worst = ms.some(Number.isNaN) ? 120_000 : Math.max(...ms);
-      const over = ms.some(Number.isNaN) ? '>' : '';
-      return (
-        `[faults]   ${c} ×${kills.length}: ${ms.map((m) => (Number.isNaN(m) ? '>120000' : m)).join('/')} ms from the ${kills[0]!.from}; ` +
-        `worst ${over}${(worst / 1000).toFixed(1)} s = ${over}${(worst / RECOVER_GOAL_MS).toFixed(2)}× the goal`
-      );
+      const resume = kills.flatMap((k) => (k.resumeMs === undefined ? [] : [k.resumeMs]));
+      const resumed =
+        resume.length > 0 ? `work resumed ${figures(resume)}; first batch acked ` : '';
+      return `[faults]   ${c} ×${kills.length}: ${resumed}${figures(kills.map((k) => k.recoverMs))} from the ${kills[0]!.from}`;
     }),
     `[faults]   the killed projectors' messages all processed ${r.heldProcessedMs.map((ms) => (Number.isNaN(ms) ? '>600000' : ms)).join('/')} ms after the kill`,
     `[faults] settled in ${r.settleMs} ms; Redis rebuilds ${r.redisRebuilds} (${r.rebuildMs.join('/')} ms); ${r.suspects} messages of killed projectors re-applied one at a time; audit: ${r.audit.runs} runs (live projectors), repaired ${r.audit.snapshotsRepaired} snapshots, ${r.audit.countersRepaired} counters`,
@@ -28,4 +24,12 @@ export function formatResult(r: FaultSuiteResult): string[] {
       `[faults] ${model}: expected ${d.expected}, stored ${d.stored}; lost ${d.lost}, doubled ${d.doubled}, drift ${d.drift}`,
     );
   return out;
+}
+
+/** `a/b/c ms (worst x× the goal)`; NaN (not within the suite's 120 s wait) as >120000. */
+function figures(ms: readonly number[]): string {
+  const late = ms.some(Number.isNaN);
+  const worst = late ? 120_000 : Math.max(...ms);
+  const list = ms.map((m) => (Number.isNaN(m) ? '>120000' : String(m))).join('/');
+  return `${list} ms (worst ${late ? '>' : ''}${(worst / RECOVER_GOAL_MS).toFixed(2)}× the goal)`;
 }
