@@ -62,9 +62,10 @@ export interface BatchResult {
 
 /**
  * Writes a batch's projection results, in the order that makes them safe: a note that its
- * snapshots are due (see `PendingSnapshots`), commits, then counters, then snapshots
- * recomputed from the stored commits (and the note removed), then the checkpoint, then
- * one COMMITS_UPDATED per (org, repo). Every write is idempotent, so after a failure
+ * snapshots are due (see `PendingSnapshots`), commits, then counters and snapshots
+ * recomputed from the stored commits (side by side), then the note's removal, the
+ * checkpoint and one COMMITS_UPDATED per (org, repo) (all at once: a few round trips of
+ * latency per batch instead of one per write). Every write is idempotent, so after a failure
  * `run()` may be called again; steps already done are skipped, so a retry after a
  * transient failure still announces the commits the first attempt inserted as new.
  */
@@ -112,30 +113,24 @@ export class BatchApplication {
     const newKeys = (this.#newKeys ??= await timed('commits', () =>
       upsertCommits(db, this.target, this.plan.commits),
     ));
-    if (!this.#countersDone) {
-      await timed('counters', () => this.deps.counters.apply(this.plan.counters));
-      this.#countersDone = true;
-    }
-    if (!this.#snapshotsDone) {
-      // All new: the writer may add them to the tallies it keeps instead of reading back.
-      const allNew = newKeys.size === this.plan.commits.length;
-      await timed('snapshots', () =>
-        snapshots.write(this.target, this.plan, allNew ? this.plan.commits : undefined),
-      );
-      this.#snapshotsDone = true;
-    }
-    if (this.#dueToken !== undefined && !this.#dueCleared) {
-      const token = this.#dueToken;
-      await timed('due', async () => snapshots.done?.(this.target, token));
-      this.#dueCleared = true;
-    }
-    if (!this.#checkpointDone && this.events.length > 0) {
-      const last = Math.max(...this.events.map((e) => e.streamSeq));
-      await timed('checkpoint', () =>
-        raiseCheckpoint(db, this.target, this.sinks.checkpoint, last),
-      );
-      this.#checkpointDone = true;
-    }
+    // Counters (Redis) and snapshots (MongoDB) are independent and each idempotent: written
+    // side by side. Both settle before run() ends, so a retry never overlaps an attempt.
+    await allSettledOrThrow([
+      async () => {
+        if (this.#countersDone) return;
+        await timed('counters', () => this.deps.counters.apply(this.plan.counters));
+        this.#countersDone = true;
+      },
+      async () => {
+        if (this.#snapshotsDone) return;
+        // All new: the writer may add them to the tallies it keeps instead of reading back.
+        const allNew = newKeys.size === this.plan.commits.length;
+        await timed('snapshots', () =>
+          snapshots.write(this.target, this.plan, allNew ? this.plan.commits : undefined),
+        );
+        this.#snapshotsDone = true;
+      },
+    ]);
     const updates = (this.#updates ??= this.plan.repos.map((repo) => ({
       type: 'COMMITS_UPDATED' as const,
       orgId: repo.orgId,
@@ -146,11 +141,31 @@ export class BatchApplication {
         lineage: repo.lineage,
       },
     })));
-    for (const [i, update] of updates.entries()) {
-      if (this.#published.has(i)) continue;
-      await timed('publish', () => this.sinks.updates.publish(update));
-      this.#published.add(i);
-    }
+    // Everything the read models need is written: the note goes, the checkpoint rises and
+    // the updates are announced at once. The updates are one per (org, repo), so no two
+    // share a subject and issuing all before awaiting any keeps each subject's order; the
+    // messages are acked only after all of them (and a retry skips those done).
+    await allSettledOrThrow([
+      async () => {
+        if (this.#dueToken === undefined || this.#dueCleared) return;
+        const token = this.#dueToken;
+        await timed('due', async () => snapshots.done?.(this.target, token));
+        this.#dueCleared = true;
+      },
+      async () => {
+        if (this.#checkpointDone || this.events.length === 0) return;
+        const last = Math.max(...this.events.map((e) => e.streamSeq));
+        await timed('checkpoint', () =>
+          raiseCheckpoint(db, this.target, this.sinks.checkpoint, last),
+        );
+        this.#checkpointDone = true;
+      },
+      ...updates.map((update, i) => async () => {
+        if (this.#published.has(i)) return;
+        await timed('publish', () => this.sinks.updates.publish(update));
+        this.#published.add(i);
+      }),
+    ]);
     return { newCommits: newKeys.size, updates };
   }
 
@@ -162,6 +177,16 @@ export class BatchApplication {
     onStage(stage, (performance.now() - t0) / 1000);
     return out;
   }
+}
+
+/**
+ * Runs every task at once and waits for all of them to settle (never leaving one running
+ * behind a failure, which a retry could then overlap); throws the first failure.
+ */
+async function allSettledOrThrow(tasks: readonly (() => Promise<void>)[]): Promise<void> {
+  const results = await Promise.allSettled(tasks.map((task) => task()));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Applies a batch of events to a target in one go (see {@link BatchApplication}). */
