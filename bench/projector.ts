@@ -30,6 +30,7 @@ import {
   upsertCommits,
 } from '../projector/mod.ts';
 import { PushEvent } from '../schemas/push-event.ts';
+import { stageDelta, stageHistograms } from './support/stage-metrics.ts';
 
 const N = Number(process.argv[2] ?? 2000);
 const BATCH = Number(process.argv[3] ?? 200);
@@ -111,7 +112,6 @@ try {
   const start = performance.now();
   const projector = await startProjector(cfg, {
     logger: createLogger({ level: 'warn', role: 'projector' }),
-    http: false,
   });
   let acked = 0;
   for (;;) {
@@ -123,6 +123,9 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   const projSeconds = (performance.now() - start) / 1000;
+  // Where the projector's time went: its per-batch write stages (one scrape at the end).
+  const metricsText = await (await fetch(`http://127.0.0.1:${projector.port}/metrics`)).text();
+  const stages = stageDelta({}, stageHistograms(metricsText));
   await projector.stop();
   const projPeak = peakRss;
 
@@ -163,6 +166,14 @@ try {
   console.log(
     `peak RSS during projection: ${(projPeak / 2 ** 20).toFixed(0)} MiB (before: ${(rssBefore / 2 ** 20).toFixed(0)} MiB, includes ${N} preloaded bodies)`,
   );
+  console.log(
+    `projector stages (per batch; their sum against ${projSeconds.toFixed(1)} s in all):`,
+  );
+  for (const [stage, h] of Object.entries(stages)) {
+    console.log(
+      `  ${stage.padEnd(11)} n=${String(h.count).padEnd(5)} mean ${(h.mean * 1000).toFixed(1).padStart(8)} ms  sum ${(h.mean * h.count).toFixed(2).padStart(6)} s`,
+    );
+  }
   if (acked < N) console.log(`NOTE: stopped at the ${TIME_LIMIT_MS / 1000} s time limit`);
 } finally {
   clearInterval(rssTimer);
