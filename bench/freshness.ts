@@ -49,6 +49,8 @@ const ORGS = Number(args.orgs);
 const REPOS = Number(args.repos);
 const DRAIN_MS = Number(args.drain) * 1000;
 const BUDGET_MS = Number(args.budget) * 1000;
+/** A push not answered in this time counts as refused (`TimeoutError`). */
+const SEND_TIMEOUT_MS = 10_000;
 const SECRET = 'bench-freshness-secret';
 const JWT_SECRET = 'bench-freshness-jwt-secret-0123456789abcdef';
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -108,7 +110,8 @@ async function openLoop(
     inflight.push(
       send(p).then(
         (refused) => void (refused === undefined || fail(p.id, refused)),
-        (err: Error & { cause?: { code?: string } }) => fail(p.id, err.cause?.code ?? err.message),
+        (err: Error & { cause?: { code?: string } }) =>
+          fail(p.id, err.cause?.code ?? (err.name === 'TimeoutError' ? 'timeout' : err.message)),
       ),
     );
   }
@@ -212,6 +215,8 @@ try {
         'x-hub-signature-256': p.signature,
       },
       body: p.body,
+      // Bounded, so an overloaded ingest cannot hold the run past its budget.
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
     await res.arrayBuffer();
     return res.ok ? undefined : `HTTP ${res.status}`;
@@ -245,7 +250,7 @@ try {
     const { sentAt, failed, lateMs } = await openLoop(pushes, rate, send);
     phasesLeft--;
     // The sends still to come are reserved out of the budget; the rest bounds this wait.
-    const waitUntil = budgetEnd - phasesLeft * (SECONDS * 1000 + 2000);
+    const waitUntil = budgetEnd - phasesLeft * (SECONDS * 1000 + SEND_TIMEOUT_MS + 5000);
     let seen = frames;
     let progressAt = Date.now();
     let cut = false;
