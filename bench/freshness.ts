@@ -331,8 +331,13 @@ try {
   const results: Outcome[] = [];
   for (const rate of RATES) results.push(await phase('pipeline', rate, viaIngest));
   // The limit: the projector stops (else it would project the limit's pushes too).
+  // A projector far behind finishes its in-flight batches on SIGTERM (minutes on a loaded
+  // machine): what it would still write does not matter here, so after 10 s it is killed.
+  const exited = new Promise((r) => procs.projector.once('exit', r));
   procs.projector.kill('SIGTERM');
-  await new Promise((r) => procs.projector.once('exit', r));
+  const killer = setTimeout(() => procs.projector.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(killer);
   const limit = child(
     'bench/support/freshness-limit.ts',
     [String((await lastSeq(Streams.github.name)) + 1), args['limit-concurrency']],
