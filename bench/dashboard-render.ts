@@ -18,6 +18,7 @@ import { MongoClient } from 'mongodb';
 import { chromium } from 'playwright-core';
 import { signToken, startGateway, tokenKeys } from '../gateway/mod.ts';
 import { loadConfig } from '../platform/config.ts';
+import { DashboardDay, dashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { Collections } from '../schemas/read-models.ts';
@@ -78,9 +79,20 @@ try {
     days: 365,
     seed: 1,
   };
+  const days = new Map<string, DashboardDay>();
   for (const chunk of seedCommits(options)) {
     await db.collection(Collections.commits).insertMany(chunk, { ordered: false });
+    for (const c of chunk) {
+      const day = utcDay(c.timestamp);
+      let acc = days.get(day);
+      if (!acc) days.set(day, (acc = new DashboardDay()));
+      acc.add(c);
+    }
   }
+  // The projector's day rollups, which the dashboard reads.
+  await db
+    .collection(Collections.metricsSnapshots)
+    .insertMany([...days].flatMap(([day, acc]) => dashboardDaySnapshot(ORG, day, acc) ?? []));
   process.stdout.write(
     `seeded ${args.commits} commits of ${args.developers} developers in ${args.repos} repos over 365 days in ${((performance.now() - started) / 1000).toFixed(1)} s on ${mongo.kind}\n`,
   );

@@ -5,14 +5,15 @@
  * Starts NATS and a MongoDB-wire server (FerretDB here, mongod where installed) on loopback,
  * bulk-inserts a realistic year of one org (`bench/support/dashboard-seed.ts`: the
  * projector's document shape, names, offsets, modules) plus `--other` commits of another
- * org in the same collection, and the org's activity snapshot. Then, through a real gateway
- * (in this process), times `GET /api/v1/orgs/{org}/dashboard` for 1 year, 90 and 30 days:
- * p50/p99 of the whole answer on a keep-alive connection, and its size on the wire (gzip
- * when the gateway serves it) and decoded. The limit, measured in the same run and in
- * alternation with the API so load elsewhere hits both alike: the same commit documents read
- * raw by one cursor with the same filter and projection, no building, no HTTP. Last, the
- * gateway's own work alone: the builder over `--build-commits` rows in memory (a year of the
- * same org), then JSON and gzip, so its cost is known apart from the server's read.
+ * org in the same collection, their `dashboard_day` rollups (computed as the projector
+ * does) and the org's activity snapshot. Then, through a real gateway (in this process),
+ * times `GET /api/v1/orgs/{org}/dashboard` for 1 year, 90 and 30 days: p50/p99 of the whole
+ * answer on a keep-alive connection, and its size on the wire (gzip when the gateway serves
+ * it) and decoded. The limit, measured in the same run and in alternation with the API so
+ * load elsewhere hits both alike: the same day documents read raw by one cursor with the
+ * same filter and projection, no building, no HTTP. For comparison, the range's commits
+ * read raw (what the dashboard read before the rollups). Last, the gateway's own work
+ * alone: the builder over a year's day rollups in memory, then JSON and gzip.
  */
 import { request, Agent } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,18 +23,19 @@ import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MongoClient } from 'mongodb';
 import {
-  commitsQuery,
   DashboardBuilder,
+  daysQuery,
   parseDayRange,
   signToken,
   startGateway,
   tokenKeys,
 } from '../gateway/mod.ts';
 import { loadConfig } from '../platform/config.ts';
+import { DashboardDay, dashboardDaySnapshot, type DashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
-import { Collections, MetricNames } from '../schemas/read-models.ts';
-import { addDays, dayEnd, dayStart } from '../schemas/utc-day.ts';
+import { Collections, MetricNames, type CommitDoc } from '../schemas/read-models.ts';
+import { addDays, dayEnd, dayStart, utcDay } from '../schemas/utc-day.ts';
 import { seedCommits } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
 
@@ -44,7 +46,6 @@ const { values: args } = parseArgs({
     repos: { type: 'string', default: '8' },
     other: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '10' },
-    'build-commits': { type: 'string', default: '80000' },
   },
 });
 const SECRET = 'bench-dashboard-secret-0123456789abcdef';
@@ -71,17 +72,26 @@ try {
     { orgId: 'otherorg', developers: 50, commits: Number(args.other), seed: 2 },
   ];
   let seeded = 0;
+  const snapshots = db.collection(Collections.metricsSnapshots);
+  const payloadBytes: number[] = [];
   for (const s of seeds) {
     const options = { ...s, repos: Number(args.repos), to: TO, days: 365 };
+    const days = new Map<string, DashboardDay>();
     for (const chunk of seedCommits(options)) {
       await commits.insertMany(chunk, { ordered: false });
       seeded += chunk.length;
+      for (const c of chunk) rollUp(days, c);
     }
+    const rollups = daySnapshots(s.orgId, days);
+    await snapshots.insertMany(rollups);
+    if (s.orgId === ORG) for (const d of rollups) payloadBytes.push(JSON.stringify(d).length);
   }
-  await db.collection(Collections.metricsSnapshots).insertOne(activitySnapshot());
+  await snapshots.insertOne(activitySnapshot());
+  payloadBytes.sort((a, b) => a - b);
   const seedSeconds = (performance.now() - started) / 1000;
   process.stdout.write(
-    `seeded ${seeded} commits (${args.commits} of ${ORG}, ${args.developers} developers, ${args.repos} repos) in ${seedSeconds.toFixed(1)} s on ${mongo.kind}\n`,
+    `seeded ${seeded} commits (${args.commits} of ${ORG}, ${args.developers} developers, ${args.repos} repos) and their day rollups in ${seedSeconds.toFixed(1)} s on ${mongo.kind}\n` +
+      `${ORG}'s dashboard_day snapshots: ${payloadBytes.length}, JSON size p50 ${percentile(payloadBytes, 0.5)} B, max ${payloadBytes.at(-1) ?? 0} B\n`,
   );
 
   const cfg = loadConfig(
@@ -105,12 +115,12 @@ try {
     for (const r of RANGES) {
       const from = addDays(TO, -(r.days - 1));
       const path = `/api/v1/orgs/${ORG}/dashboard?from=${from}&to=${TO}`;
-      const { filter, projection } = commitsQuery(ORG, parseDayRange(from, TO, 366));
+      const { filter, projection } = daysQuery(ORG, parseDayRange(from, TO, 366));
       const raw = async (): Promise<number> => {
         const t = performance.now();
         let n = 0;
-        for await (const _ of commits.find(filter, { projection, batchSize: 2000 })) n++;
-        if (n === 0) throw new Error('the limit read no commits');
+        for await (const _ of snapshots.find(filter, { projection, batchSize: 1000 })) n++;
+        if (n === 0) throw new Error('the limit read no days');
         return performance.now() - t;
       };
       await get(gateway.port, path, token, agent); // warm-up
@@ -145,6 +155,7 @@ try {
       if (r.days === 365) {
         lines.push(
           `  1 year p99 vs the 1 s goal: ${(percentile(api, 0.99) / LIMIT_MS).toFixed(2)} of it`,
+          `  before the rollups, the year's commits read raw: ${(await rawCommits(from)).toFixed(0)} ms`,
         );
       }
     }
@@ -160,17 +171,47 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** The builder, JSON and gzip over a year of rows in memory: the gateway's own work. */
+/** The year's commits of the org read raw by one cursor, as the dashboard did before the rollups (ms). */
+async function rawCommits(from: string): Promise<number> {
+  const range = parseDayRange(from, TO, 366);
+  const t = performance.now();
+  let n = 0;
+  const cursor = client
+    .db('bench')
+    .collection(Collections.commits)
+    .find(
+      { orgId: ORG, timestamp: { $gte: range.start, $lt: range.end } },
+      { projection: { _id: 0, sha: 0, message: 0, orgId: 0, processed: 0 }, batchSize: 2000 },
+    );
+  for await (const _ of cursor) n++;
+  if (n === 0) throw new Error('the commits read found none');
+  return performance.now() - t;
+}
+
+function rollUp(days: Map<string, DashboardDay>, c: CommitDoc): void {
+  const day = utcDay(c.timestamp);
+  let acc = days.get(day);
+  if (!acc) days.set(day, (acc = new DashboardDay()));
+  acc.add(c);
+}
+
+function daySnapshots(orgId: string, days: Map<string, DashboardDay>): DashboardDaySnapshot[] {
+  return [...days].flatMap(([day, acc]) => dashboardDaySnapshot(orgId, day, acc) ?? []);
+}
+
+/** The builder, JSON and gzip over a year of day rollups in memory: the gateway's own work. */
 function buildAlone(): string {
-  const n = Number(args['build-commits']);
   const options = { orgId: ORG, developers: Number(args.developers), repos: Number(args.repos) };
-  const rows = [...seedCommits({ ...options, commits: n, to: TO, days: 365, seed: 1 })].flat();
+  const days = new Map<string, DashboardDay>();
+  const seed = { ...options, commits: Number(args.commits), to: TO, days: 365, seed: 1 };
+  for (const chunk of seedCommits(seed)) for (const c of chunk) rollUp(days, c);
+  const payloads = daySnapshots(ORG, days).map((s) => [s.timeframeStart, s.payload] as const);
   const range = parseDayRange(addDays(TO, -364), TO, 366);
   const times: number[][] = [];
   for (let i = 0; i < 5 + Number(args.runs); i++) {
     const t0 = performance.now();
     const b = new DashboardBuilder(range);
-    for (const r of rows) b.add(r);
+    for (const [start, payload] of payloads) b.addDay(start, payload);
     const t1 = performance.now();
     const d = b.build({ orgId: ORG, asOfSeq: 0, readModelVersion: 0, activityIndex: new Map() });
     const t2 = performance.now();
@@ -183,7 +224,7 @@ function buildAlone(): string {
       0.5,
     );
   return (
-    `builder alone, ${n} commits of a year in memory (p50): add ${p50(0).toFixed(1)} ms, ` +
+    `builder alone, ${payloads.length} days of ${args.commits} commits in memory (p50): addDay ${p50(0).toFixed(1)} ms, ` +
     `build ${p50(1).toFixed(1)} ms, JSON + gzip ${p50(2).toFixed(1)} ms (${p50(3)} B gzipped)`
   );
 }

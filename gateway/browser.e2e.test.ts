@@ -1,13 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Collections } from '../schemas/read-models.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import type { Gateway } from './main.ts';
 import { startHarness, type Harness } from './testing/harness.ts';
 import { commitsUpdated, publishUpdate } from './testing/updates.ts';
 import { tcpRelay } from './testing/tcp-relay.ts';
-import { INITECH, initechCommit, seedInitech, type SeededOrg } from './testing/dashboard-seed.ts';
+import {
+  deleteCommits,
+  INITECH,
+  initechCommit,
+  insertCommits,
+  seedInitech,
+  type SeededOrg,
+} from './testing/dashboard-seed.ts';
 
 /** Debian's Chromium (apt `chromium`); playwright cannot download browsers here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -102,7 +108,7 @@ describe('browser', () => {
   });
 
   it('browser - the dashboard page refetches the API on commits:update and shows the new numbers', async () => {
-    await h.db.collection(Collections.commits).insertMany([1, 2, 3].map(commitDoc));
+    await insertCommits(h.db, [1, 2, 3].map(commitDoc));
     const page = await browser.newPage();
     const token = await h.token(['acme']);
     await page.goto(`http://127.0.0.1:${gw.port}/?token=${token}&from=2025-11-13&to=2025-11-19`);
@@ -119,7 +125,7 @@ describe('browser', () => {
     expect(await page.textContent('#commits')).toBe('3');
 
     // What the projector does: write the read model, then publish the update.
-    await h.db.collection(Collections.commits).insertOne(commitDoc(4));
+    await insertCommits(h.db, [commitDoc(4)]);
     const started = Date.now();
     const seq = await publishUpdate(h.js, commitsUpdated('acme', '42', 1));
     await page.waitForFunction(
@@ -312,9 +318,7 @@ describe('dashboard page', () => {
       series: Number((await attr(page, 's:102:2025-11-19')) ?? 0),
     };
     // Samir (no UTC offset) commits to the printer at 15:20 UTC on Wednesday 19th.
-    await h.db
-      .collection(Collections.commits)
-      .insertOne(initechCommit(1013, new Date('2025-11-19T15:20:00Z')));
+    await insertCommits(h.db, [initechCommit(1013, new Date('2025-11-19T15:20:00Z'))]);
     const seq = await publishUpdate(h.js, commitsUpdated('initech', '102', 1));
     await page.waitForFunction(
       (n) =>
@@ -338,7 +342,7 @@ describe('dashboard page', () => {
     );
     expect(await page.textContent('#status')).toMatch(/^live · last update /);
     // Keep the shared data as the other tests expect it.
-    await h.db.collection(Collections.commits).deleteOne({ sha: initechCommit(1013).sha });
+    await deleteCommits(h.db, INITECH.orgId, { sha: initechCommit(1013).sha });
     await page.close();
   });
 
@@ -358,7 +362,7 @@ describe('dashboard page', () => {
       // While no gateway runs: two pushes land in the read model and in UPDATES.
       const seqs: number[] = [];
       for (const d of docs) {
-        await h.db.collection(Collections.commits).insertOne(d);
+        await insertCommits(h.db, [d]);
         seqs.push(await publishUpdate(h.js, commitsUpdated('initech', d.repoId, 1)));
       }
       const g2 = await h.gateway();
@@ -391,9 +395,7 @@ describe('dashboard page', () => {
       await g2.stop();
     } finally {
       await relay.close();
-      await h.db
-        .collection(Collections.commits)
-        .deleteMany({ sha: { $in: docs.map((x) => x.sha) } });
+      await deleteCommits(h.db, INITECH.orgId, { sha: { $in: docs.map((x) => x.sha) } });
     }
   });
 

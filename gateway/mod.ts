@@ -24,7 +24,7 @@ export { startLiveFeed, type LiveFeed } from './updates/live-feed.ts';
 export { DashboardBuilder } from './dashboard/dashboard-builder.ts';
 export { parseDayRange } from './dashboard/day-range.ts';
 // The dashboard benchmark reads the same query raw, as its limit.
-export { commitsQuery } from './dashboard/read-dashboard.ts';
+export { daysQuery } from './dashboard/read-dashboard.ts';
 export {
   errorFrame,
   pongFrame,

@@ -49,3 +49,9 @@ export { counterItemsOf } from './projections/dev-day-counters.ts';
 export { upsertCommits } from './stores/commit-store.ts';
 export { CounterStore } from './stores/counter-store.ts';
 export { counterKeyPages } from './stores/counter-keys.ts';
+// The dashboard benchmark seeds the rollups the projector writes.
+export {
+  DashboardDay,
+  dashboardDaySnapshot,
+  type DashboardDaySnapshot,
+} from './projections/dashboard-day.ts';

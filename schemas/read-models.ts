@@ -11,6 +11,7 @@ export const Collections = {
 export const MetricNames = {
   recentCommits: 'recent_commits',
   activityIndex: 'activity_index',
+  dashboardDay: 'dashboard_day',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 
@@ -71,6 +72,64 @@ export const ActivityIndexPayload = z.object({
 });
 export type ActivityIndexPayload = z.infer<typeof ActivityIndexPayload>;
 
+const count = z.number().int().nonnegative();
+
+/** One repository's commits of a `dashboard_day`. */
+export const DashboardDayRepo = z.object({
+  repoId: z.string(),
+  /** `repoName` of the day's latest commit that carried one (absent: none did). */
+  name: z.string().optional(),
+  commits: count,
+  files: count,
+  /** The day's distinct authors in this repository, sorted. */
+  devIds: z.array(z.string()),
+});
+export type DashboardDayRepo = z.infer<typeof DashboardDayRepo>;
+
+/** One developer's commits of a `dashboard_day`. */
+export const DashboardDayDeveloper = z.object({
+  devId: z.string(),
+  /**
+   * `authorName` of the day's latest commit that carried one (equal times: the greater
+   * name); absent: none did. No time is kept: a later day's name is always later.
+   */
+  name: z.string().optional(),
+  commits: count,
+  files: count,
+});
+export type DashboardDayDeveloper = z.infer<typeof DashboardDayDeveloper>;
+
+/**
+ * `dashboard_day` payload: an org's commits of one UTC day, rolled up into what the
+ * dashboard combines over a range (so it reads one document per day, not every commit).
+ * Arrays are sorted (repos, developers by id; modules by repo then module; cells by
+ * weekday then hour) so a payload is a pure function of the day's commits.
+ */
+export const DashboardDayPayload = z.object({
+  /** Commits per UTC hour of the day. */
+  hours: z.array(count).length(24),
+  /**
+   * Punch-card cells, non-zero only, in the author's local time when the commit carried
+   * its UTC offset, else in UTC. Objects, not `[w, h, n]` tuples: FerretDB stores no
+   * nested arrays.
+   */
+  localCells: z.array(
+    z.object({
+      /** 0 = Monday … 6 = Sunday. */
+      weekday: z.number().int().min(0).max(6),
+      hour: z.number().int().min(0).max(23),
+      commits: count,
+    }),
+  ),
+  /** Commits placed by their own UTC offset. */
+  localCommits: count,
+  repos: z.array(DashboardDayRepo),
+  developers: z.array(DashboardDayDeveloper),
+  /** Commits per (repo, `modulePaths` entry). */
+  modules: z.array(z.object({ repoId: z.string(), module: z.string(), commits: count })),
+});
+export type DashboardDayPayload = z.infer<typeof DashboardDayPayload>;
+
 const SnapshotBase = {
   orgId: z.string(),
   repoId: z.string(),
@@ -93,6 +152,11 @@ export const MetricSnapshot = z.discriminatedUnion('metricName', [
     ...SnapshotBase,
     metricName: z.literal(MetricNames.activityIndex),
     payload: ActivityIndexPayload,
+  }),
+  z.object({
+    ...SnapshotBase,
+    metricName: z.literal(MetricNames.dashboardDay),
+    payload: DashboardDayPayload,
   }),
 ]);
 export type MetricSnapshot = z.infer<typeof MetricSnapshot>;

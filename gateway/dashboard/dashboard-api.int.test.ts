@@ -9,8 +9,9 @@ import type { Gateway } from '../main.ts';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { commitsUpdated, publishUpdate } from '../testing/updates.ts';
 import type { Dashboard } from './dashboard-builder.ts';
+import { readModelsOf } from '../../projector/testing/mod.ts';
 import { parseDayRange } from './day-range.ts';
-import { commitsQuery } from './read-dashboard.ts';
+import { daysQuery } from './read-dashboard.ts';
 
 let h: Harness;
 let gw: Gateway;
@@ -29,19 +30,27 @@ function commit(sha: string, iso: string, dev: string, repoId: string, orgId = '
   };
 }
 
+/** The `dashboard_day` snapshots of `docs`, as the projector computes them. */
+function dashboardDays(docs: CommitDoc[]) {
+  return readModelsOf(docs).snapshots.filter((s) => s.metricName === MetricNames.dashboardDay);
+}
+
 beforeAll(async () => {
   h = await startHarness({ overrides: { GATEWAY_MAX_RANGE_DAYS: '31' } });
   await ensureReadModelIndexes(h.db);
+  // What the projector writes for these commits: the dashboard reads their day rollups.
   await h.db
-    .collection(Collections.commits)
-    .insertMany([
-      commit('a1', '2025-11-19T10:00:00Z', 'alice', '42'),
-      commit('a2', '2025-11-19T10:05:00Z', 'alice', '42'),
-      commit('a3', '2025-11-18T08:00:00Z', 'alice', '7'),
-      commit('b1', '2025-11-19T09:00:00Z', 'bob', '42'),
-      commit('x1', '2025-11-19T09:00:00Z', 'mallory', '99', 'globex'),
-      commit('o1', '2025-10-01T09:00:00Z', 'alice', '42'),
-    ]);
+    .collection(Collections.metricsSnapshots)
+    .insertMany(
+      dashboardDays([
+        commit('a1', '2025-11-19T10:00:00Z', 'alice', '42'),
+        commit('a2', '2025-11-19T10:05:00Z', 'alice', '42'),
+        commit('a3', '2025-11-18T08:00:00Z', 'alice', '7'),
+        commit('b1', '2025-11-19T09:00:00Z', 'bob', '42'),
+        commit('x1', '2025-11-19T09:00:00Z', 'mallory', '99', 'globex'),
+        commit('o1', '2025-10-01T09:00:00Z', 'alice', '42'),
+      ]),
+    );
   await h.db.collection(Collections.metricsSnapshots).insertOne({
     orgId: 'acme',
     repoId: '*',
@@ -177,18 +186,15 @@ describe('dashboard api', () => {
     }
   });
 
-  it('dashboard api - the commits query is a range on the org_time index, not a collection scan', async () => {
-    const { filter, projection } = commitsQuery(
-      'acme',
-      parseDayRange('2025-11-17', '2025-11-19', 31),
-    );
-    // The filter is the index's prefix: equality on orgId, range on timestamp.
-    const indexes = await h.db.collection(Collections.commits).indexes();
-    const orgTime = indexes.find((i) => i.name === 'org_time');
-    expect(orgTime?.key).toEqual({ orgId: 1, timestamp: 1 });
-    expect(Object.keys(filter)).toEqual(Object.keys(orgTime?.key ?? {}));
+  it('dashboard api - the days query is a range on the org_metric_time index, not a collection scan', async () => {
+    const { filter, projection } = daysQuery('acme', parseDayRange('2025-11-17', '2025-11-19', 31));
+    // The filter is the index: equality on orgId and metricName, range on timeframeStart.
+    const indexes = await h.db.collection(Collections.metricsSnapshots).indexes();
+    const index = indexes.find((i) => i.name === 'org_metric_time');
+    expect(index?.key).toEqual({ orgId: 1, metricName: 1, timeframeStart: 1 });
+    expect(Object.keys(filter)).toEqual(Object.keys(index?.key ?? {}));
     const explain = await h.db
-      .collection(Collections.commits)
+      .collection(Collections.metricsSnapshots)
       .find(filter, { projection })
       .explain();
     // FerretDB's SQLite backend scans every collection whatever the indexes: the plan is checked
@@ -197,7 +203,7 @@ describe('dashboard api', () => {
       // MongoDB: the winning plan scans the index, never the collection.
       const plan = JSON.stringify(explain.queryPlanner);
       expect(plan).toContain('IXSCAN');
-      expect(plan).toContain('org_time');
+      expect(plan).toContain('org_metric_time');
       expect(plan).not.toContain('COLLSCAN');
     }
   });
@@ -205,8 +211,8 @@ describe('dashboard api', () => {
   it('dashboard api - reads the current read-model target after a replay switches it', async () => {
     await ensureReadModelIndexes(h.db, '_v1');
     await h.db
-      .collection(`${Collections.commits}_v1`)
-      .insertOne(commit('c1', '2025-11-19T12:00:00Z', 'carol', '5'));
+      .collection(`${Collections.metricsSnapshots}_v1`)
+      .insertMany(dashboardDays([commit('c1', '2025-11-19T12:00:00Z', 'carol', '5')]));
     await switchTarget(h.db, 1);
     await sleep(1100);
     const { body } = await get(url('acme', '2025-11-17', '2025-11-19'), await h.token(['acme']));
@@ -230,6 +236,24 @@ describe('dashboard api', () => {
     });
     await sleep(1100); // the target cache may still hold the version the test before switched to
     const res = await get(url('broken', '2025-11-17', '2025-11-19'), await h.token(['broken']));
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  });
+
+  it('dashboard api - a dashboard_day snapshot that does not match its schema is a 500, not a guess', async () => {
+    await h.db.collection(Collections.metricsSnapshots).insertOne({
+      orgId: 'broken-day',
+      repoId: '*',
+      metricName: MetricNames.dashboardDay,
+      metricValue: 1,
+      timeframeStart: new Date('2025-11-18T00:00:00Z'),
+      timeframeEnd: new Date('2025-11-19T00:00:00Z'),
+      payload: { hours: [1], localCells: [], localCommits: 0, repos: [], developers: [] },
+    });
+    const res = await get(
+      url('broken-day', '2025-11-17', '2025-11-19'),
+      await h.token(['broken-day']),
+    );
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
   });

@@ -1,4 +1,5 @@
 import type { Dashboard, DeveloperLine, ModuleLine, RepoLine } from '../../schemas/dashboard.ts';
+import type { DashboardDayPayload } from '../../schemas/read-models.ts';
 import { DAY_MS, utcDay } from '../../schemas/utc-day.ts';
 import { daysOf, type DayRange } from './day-range.ts';
 
@@ -48,10 +49,11 @@ interface RepoAcc extends Named {
 }
 
 /**
- * Accumulates commits one at a time (a cursor's worth, never all in memory) into the
- * dashboard's numbers. Per commit it does arithmetic on the epoch time (no date strings)
- * and counts into typed arrays indexed by day, bucket and weekday × hour. Pure: no I/O, no
- * clock.
+ * Accumulates an org's days into the dashboard's numbers: the projector's `dashboard_day`
+ * rollups ({@link addDay}, what the API reads: one document per day), or commits one at a
+ * time ({@link add}: the reference the rollups are tested against, giving identical
+ * answers). Arithmetic on epoch times (no date strings), counts into typed arrays indexed
+ * by day, bucket and weekday × hour. Use one of the two per builder. Pure: no I/O, no clock.
  */
 export class DashboardBuilder {
   readonly #start: number;
@@ -81,6 +83,53 @@ export class DashboardBuilder {
     this.#byDay = new Uint32Array(range.days);
   }
 
+  /**
+   * Adds one UTC day's rollup (`dashboard_day` payload) starting at `dayStart`. Days
+   * outside the range are ignored; each day must be added once.
+   */
+  addDay(dayStart: Date, day: DashboardDayPayload): void {
+    const t = dayStart.getTime();
+    if (!(t >= this.#start && t < this.#end)) return;
+    const dayIdx = Math.floor((t - this.#start) / DAY_MS);
+    const weekday = (this.#fromWeekday + dayIdx) % 7;
+    let commits = 0;
+    day.hours.forEach((n, hour) => {
+      this.#utc[weekday * 24 + hour]! += n;
+      commits += n;
+    });
+    this.#commits += commits;
+    this.#byDay[dayIdx]! += commits;
+    for (const c of day.localCells) this.#local[c.weekday * 24 + c.hour]! += c.commits;
+    this.#localCommits += day.localCommits;
+
+    // Names: every commit of a later day is later, so the day's start orders them.
+    for (const line of day.developers) {
+      const dev = this.#dev(line.devId);
+      dev.commits += line.commits;
+      dev.files += line.files;
+      if (line.commits > 0 && dev.days[dayIdx] === 0) {
+        dev.days[dayIdx] = 1;
+        dev.activeDays++;
+      }
+      rename(dev, t, line.name);
+    }
+    const bucket = this.#weekly ? Math.floor((dayIdx + this.#fromWeekday) / 7) : dayIdx;
+    for (const line of day.repos) {
+      const repo = this.#repo(line.repoId);
+      repo.commits += line.commits;
+      repo.files += line.files;
+      this.#files += line.files;
+      for (const devId of line.devIds) repo.devs.add(devId);
+      repo.series[bucket]! += line.commits;
+      rename(repo, t, line.name);
+    }
+    for (const m of day.modules) {
+      const modules = this.#repo(m.repoId).modules;
+      modules.set(m.module, (modules.get(m.module) ?? 0) + m.commits);
+    }
+  }
+
+  /** Adds one commit (the per-commit reference of {@link addDay}). */
   add(row: CommitRow): void {
     const t = row.timestamp.getTime();
     if (!(t >= this.#start && t < this.#end)) return; // also drops an invalid date (NaN)
@@ -105,18 +154,7 @@ export class DashboardBuilder {
     }
 
     const devId = row.authorGithubId;
-    let dev = this.#devs.get(devId);
-    if (!dev) {
-      dev = {
-        commits: 0,
-        files: 0,
-        activeDays: 0,
-        days: new Uint8Array(this.#days),
-        namedAt: -Infinity,
-        name: undefined,
-      };
-      this.#devs.set(devId, dev);
-    }
+    const dev = this.#dev(devId);
     dev.commits++;
     dev.files += files;
     if (dev.days[dayIdx] === 0) {
@@ -125,19 +163,7 @@ export class DashboardBuilder {
     }
     rename(dev, t, row.authorName);
 
-    let repo = this.#repos.get(row.repoId);
-    if (!repo) {
-      repo = {
-        commits: 0,
-        files: 0,
-        devs: new Set(),
-        series: new Uint32Array(this.#bucketCount()),
-        modules: new Map(),
-        namedAt: -Infinity,
-        name: undefined,
-      };
-      this.#repos.set(row.repoId, repo);
-    }
+    const repo = this.#repo(row.repoId);
     repo.commits++;
     repo.files += files;
     repo.devs.add(devId);
@@ -206,6 +232,39 @@ export class DashboardBuilder {
       developers,
       repos,
     };
+  }
+
+  #dev(devId: string): DevAcc {
+    let dev = this.#devs.get(devId);
+    if (!dev) {
+      dev = {
+        commits: 0,
+        files: 0,
+        activeDays: 0,
+        days: new Uint8Array(this.#days),
+        namedAt: -Infinity,
+        name: undefined,
+      };
+      this.#devs.set(devId, dev);
+    }
+    return dev;
+  }
+
+  #repo(repoId: string): RepoAcc {
+    let repo = this.#repos.get(repoId);
+    if (!repo) {
+      repo = {
+        commits: 0,
+        files: 0,
+        devs: new Set(),
+        series: new Uint32Array(this.#bucketCount()),
+        modules: new Map(),
+        namedAt: -Infinity,
+        name: undefined,
+      };
+      this.#repos.set(repoId, repo);
+    }
+    return repo;
   }
 
   #bucketCount(): number {

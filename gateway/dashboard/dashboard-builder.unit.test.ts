@@ -1,18 +1,85 @@
 import { describe, expect, it } from 'vitest';
+import { DashboardDay } from '../../projector/testing/mod.ts';
 import { Dashboard } from '../../schemas/dashboard.ts';
+import { DashboardDayPayload } from '../../schemas/read-models.ts';
+import { dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { DashboardBuilder, type CommitRow } from './dashboard-builder.ts';
 import { parseDayRange } from './day-range.ts';
 
 const meta = { orgId: 'acme', asOfSeq: 1, readModelVersion: 0, activityIndex: new Map() };
 
+/** The dashboard from the day rollups the projector writes, checked against the per-commit build. */
 function build(from: string, to: string, rows: CommitRow[]): Dashboard {
-  const b = new DashboardBuilder(parseDayRange(from, to, 366));
-  for (const r of rows) b.add(r);
-  const d = b.build(meta);
+  const range = parseDayRange(from, to, 366);
+  const byCommit = new DashboardBuilder(range);
+  for (const r of rows) byCommit.add(r);
+  const byDay = new DashboardBuilder(range);
+  for (const [day, payload] of rollUp(rows)) byDay.addDay(dayStart(day), payload);
+  const d = byDay.build(meta);
+  expect(d).toEqual(byCommit.build(meta));
   // Every answer is valid against the contract the page is typed from.
   expect(Dashboard.safeParse(d).error).toBeUndefined();
   return d;
 }
+
+/** Commits → `dashboard_day` payloads by UTC day, in a shuffled day order, through the schema (as stored). */
+function rollUp(rows: readonly CommitRow[]): [string, DashboardDayPayload][] {
+  const days = new Map<string, DashboardDay>();
+  for (const r of rows) {
+    const day = utcDay(r.timestamp);
+    let acc = days.get(day);
+    if (!acc) days.set(day, (acc = new DashboardDay()));
+    acc.add(r);
+  }
+  const out = [...days].map(([day, acc]): [string, DashboardDayPayload] => [
+    day,
+    DashboardDayPayload.parse(JSON.parse(JSON.stringify(acc.payload()))),
+  ]);
+  return out.reverse();
+}
+
+/** A reproducible stream of numbers in [0, 1). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('dashboard builder rollups', () => {
+  it('dashboard builder rollups - random commits give the same answer from days as from commits', () => {
+    const pick = <T>(r: () => number, list: readonly T[]): T =>
+      list[Math.floor(r() * list.length)]!;
+    for (const [seed, from, to] of [
+      [1, '2025-11-01', '2025-11-30'], // daily series
+      [2, '2025-01-01', '2025-12-31'], // weekly, partial edge weeks
+      [3, '2024-12-30', '2025-04-06'], // weekly from a Monday
+    ] as const) {
+      const r = prng(seed);
+      const first = dayStart(from).getTime() - 3 * 86_400_000; // some commits before the range
+      const span = dayStart(to).getTime() - first + 5 * 86_400_000; // and after it
+      const rows: CommitRow[] = Array.from({ length: 3000 }, () => ({
+        // Whole minutes, so equal times (name ties) happen.
+        timestamp: new Date(first + Math.floor((r() * span) / 60_000) * 60_000),
+        authorGithubId: pick(r, ['alice', 'bob', 'carol', 'email:d@x.io', 'e.v', 'f']),
+        repoId: pick(r, ['1', '2', '3', '42']),
+        filesCount: Math.floor(r() * 9),
+        ...(r() < 0.8 ? { authorName: pick(r, ['A', 'B', 'Alice', 'Bob', 'Zed']) } : {}),
+        ...(r() < 0.7 ? { utcOffsetMinutes: pick(r, [-570, -300, 0, 60, 330, 840]) } : {}),
+        ...(r() < 0.7 ? { repoName: pick(r, ['acme/a', 'acme/b', 'acme/c']) } : {}),
+        ...(r() < 0.9 ? { modulePaths: ['src', 'docs', 'lib', 'x'].filter(() => r() < 0.5) } : {}),
+      }));
+      // Every commit of one minute twice over, names differing: ties between days never occur,
+      // within a day the tally must break them as the per-commit build does.
+      rows.push(...rows.slice(0, 200).map((c) => ({ ...c, authorName: 'Tie' })));
+      const d = build(from, to, rows);
+      expect(d.totals.commits).toBeGreaterThan(2500);
+    }
+  });
+});
 
 function row(iso: string, extra: Partial<CommitRow> = {}): CommitRow {
   return {

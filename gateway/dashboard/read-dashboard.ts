@@ -1,10 +1,14 @@
 import type { Db } from 'mongodb';
 import { z } from 'zod';
-import { ActivityIndexPayload, MetricNames } from '../../schemas/read-models.ts';
+import {
+  ActivityIndexPayload,
+  DashboardDayPayload,
+  MetricNames,
+} from '../../schemas/read-models.ts';
 import { TeamPulseError } from '../../platform/errors.ts';
 import { DAY_MS } from '../../schemas/utc-day.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
-import { DashboardBuilder, type CommitRow, type Dashboard } from './dashboard-builder.ts';
+import { DashboardBuilder, type Dashboard } from './dashboard-builder.ts';
 import type { DayRange } from './day-range.ts';
 
 /** Activity windows are a week long; this bounds the index range scanned for the one ending on `to`. */
@@ -13,11 +17,12 @@ const MAX_ACTIVITY_WINDOW_DAYS = 31;
 /**
  * Reads an org's dashboard for a range from the read models of `target`.
  *
- * Commits: one range read on the `org_time` index ({orgId, timestamp}), only the fields
- * used, streamed through a cursor: every number of the answer comes from that one pass.
- * Activity index (read at the same time): the projector's org-wide
- * `activity_index` snapshot whose window ends on `to`, found on the `org_metric_time`
- * index ({orgId, metricName, timeframeStart}) within a bounded range.
+ * Every number but the activity index comes from the projector's `dashboard_day`
+ * snapshots of the range: one range read on the `org_metric_time` index ({orgId,
+ * metricName, timeframeStart}), one document per day with commits, whatever the number
+ * of commits (reading the commits themselves cost ~0.35 ms per commit on FerretDB).
+ * Activity index (read at the same time): the org-wide `activity_index` snapshot whose
+ * window ends on `to`, on the same index within a bounded range.
  */
 export async function readDashboard(
   db: Db,
@@ -27,36 +32,38 @@ export async function readDashboard(
   asOfSeq: number,
 ): Promise<Dashboard> {
   const builder = new DashboardBuilder(range);
-  const { filter, projection } = commitsQuery(orgId, range);
-  // The snapshot's read runs while the commits stream in: one round trip less to wait for.
+  const { filter, projection } = daysQuery(orgId, range);
+  // The activity read runs while the days stream in: one round trip less to wait for.
   const activity = readActivityIndex(db, target, orgId, range);
   activity.catch(() => undefined); // awaited below; an early failure must not go unhandled
-  const cursor = db.collection(target.commits).find(filter, { projection, batchSize: 2000 });
-  for await (const doc of cursor) builder.add(doc as unknown as CommitRow);
+  const cursor = db.collection(target.snapshots).find(filter, { projection, batchSize: 1000 });
+  for await (const doc of cursor) {
+    const parsed = DayDoc.safeParse(doc);
+    if (!parsed.success)
+      throw new InvalidSnapshotError(orgId, parsed.error, MetricNames.dashboardDay);
+    builder.addDay(parsed.data.timeframeStart, parsed.data.payload);
+  }
   const activityIndex = await activity;
   return builder.build({ orgId, asOfSeq, readModelVersion: target.version, activityIndex });
 }
 
 /**
- * The commits query: equality on `orgId` and a range on `timestamp`, exactly the
- * `org_time` index ({orgId: 1, timestamp: 1}), and only the fields the dashboard reads.
+ * The days query: equality on `orgId` and `metricName`, a range on `timeframeStart`,
+ * exactly the `org_metric_time` index, and only the fields the dashboard reads.
  */
-export function commitsQuery(orgId: string, range: DayRange) {
+export function daysQuery(orgId: string, range: DayRange) {
   return {
-    filter: { orgId, timestamp: { $gte: range.start, $lt: range.end } },
-    projection: {
-      _id: 0,
-      timestamp: 1,
-      authorGithubId: 1,
-      repoId: 1,
-      filesCount: 1,
-      authorName: 1,
-      utcOffsetMinutes: 1,
-      repoName: 1,
-      modulePaths: 1,
+    filter: {
+      orgId,
+      metricName: MetricNames.dashboardDay,
+      timeframeStart: { $gte: range.start, $lt: range.end },
     },
+    projection: { _id: 0, timeframeStart: 1, payload: 1 },
   } as const;
 }
+
+/** The part of a `dashboard_day` snapshot the dashboard reads. */
+const DayDoc = z.object({ timeframeStart: z.date(), payload: DashboardDayPayload });
 
 /** The part of an `activity_index` snapshot the dashboard reads. */
 const ActivityDoc = z.object({ payload: ActivityIndexPayload.pick({ developers: true }) });
@@ -64,8 +71,8 @@ const ActivityDoc = z.object({ payload: ActivityIndexPayload.pick({ developers: 
 /** A stored snapshot that does not match its schema: a bug or a foreign writer, answered 500. */
 export class InvalidSnapshotError extends TeamPulseError {
   override name = 'InvalidSnapshotError';
-  constructor(orgId: string, cause: unknown) {
-    super('snapshot_invalid', `the activity_index snapshot of ${orgId} does not match its schema`, {
+  constructor(orgId: string, cause: unknown, metric: string = MetricNames.activityIndex) {
+    super('snapshot_invalid', `the ${metric} snapshot of ${orgId} does not match its schema`, {
       cause,
     });
   }

@@ -1,10 +1,12 @@
 /**
  * Commit documents for the page's browser tests and its render bench, written straight into
- * the read model (what the projector writes), with what a person should then see computed
- * here independently of the gateway: per-day, per-repo-day and local weekday × hour counts.
+ * the read model with their `dashboard_day` rollups (what the projector writes), with what a
+ * person should then see computed here independently of the gateway: per-day, per-repo-day
+ * and local weekday × hour counts.
  */
-import type { Db } from 'mongodb';
-import { Collections, type CommitDoc } from '../../schemas/read-models.ts';
+import type { Db, Filter } from 'mongodb';
+import { readModelsOf } from '../../projector/testing/mod.ts';
+import { Collections, MetricNames, type CommitDoc } from '../../schemas/read-models.ts';
 import { addDays } from '../../schemas/utc-day.ts';
 
 /** What was seeded for an org, and the counts the page must show for it. */
@@ -96,7 +98,37 @@ export async function seedInitech(db: Db, n = 60): Promise<SeededOrg> {
     byLocalSlot: new Map(),
   };
   const docs = Array.from({ length: n }, (_, i) => initechCommit(i + 1));
-  await db.collection(Collections.commits).insertMany(docs);
+  await insertCommits(db, docs);
   for (const d of docs) count(org, d);
   return org;
+}
+
+/** Inserts commit documents, then rewrites their orgs' `dashboard_day` rollups as the projector would. */
+export async function insertCommits(db: Db, docs: readonly CommitDoc[]): Promise<void> {
+  await db.collection<CommitDoc>(Collections.commits).insertMany([...docs]);
+  await rollUpOrgs(db, [...new Set(docs.map((d) => d.orgId))]);
+}
+
+/** Deletes commit documents of one org, then rewrites its `dashboard_day` rollups. */
+export async function deleteCommits(
+  db: Db,
+  orgId: string,
+  filter: Filter<CommitDoc>,
+): Promise<void> {
+  await db.collection<CommitDoc>(Collections.commits).deleteMany({ ...filter, orgId });
+  await rollUpOrgs(db, [orgId]);
+}
+
+/** Replaces the orgs' `dashboard_day` snapshots with those of their stored commits (test data: small). */
+async function rollUpOrgs(db: Db, orgIds: string[]): Promise<void> {
+  const commits = await db
+    .collection<CommitDoc>(Collections.commits)
+    .find({ orgId: { $in: orgIds } }, { projection: { _id: 0 } })
+    .toArray();
+  const days = readModelsOf(commits).snapshots.filter(
+    (s) => s.metricName === MetricNames.dashboardDay,
+  );
+  const snapshots = db.collection(Collections.metricsSnapshots);
+  await snapshots.deleteMany({ orgId: { $in: orgIds }, metricName: MetricNames.dashboardDay });
+  if (days.length > 0) await snapshots.insertMany(days);
 }

@@ -8,7 +8,7 @@ import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
 import type { RepoChange } from '../projections/batch-plan.ts';
 import { commitKey } from '../projections/commit-doc.ts';
-import { SnapshotTally, type SnapshotKeys } from '../projections/snapshot-tally.ts';
+import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
 import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
 import { snapshotId } from '../stores/snapshot-store.ts';
 import {
@@ -53,8 +53,12 @@ const FIELDS = {
   authorGithubId: 1,
   timestamp: 1,
   modulePaths: 1,
+  filesCount: 1,
+  authorName: 1,
+  utcOffsetMinutes: 1,
+  repoName: 1,
 };
-type Row = CounterRow & { modulePaths: string[] };
+type Row = CounterRow & Omit<TallyRow, keyof CounterRow>;
 type StoredSnapshot = MetricSnapshot & { _id: string };
 
 /**

@@ -4,6 +4,7 @@ import { commitKey } from './commit-doc.ts';
 import { commitsProjection } from './commits-projection.ts';
 import { utcDay } from '../../schemas/utc-day.ts';
 import { countersOf } from './dev-day-counters.ts';
+import { DashboardDay, dashboardDaySnapshot } from './dashboard-day.ts';
 import type { OrgMappings } from './identity.ts';
 import { fold } from './projection.ts';
 import type { ProjectorEvent } from './push-received.ts';
@@ -37,7 +38,12 @@ export function readModelsOf(docs: readonly CommitDoc[]): ReadModels {
   const counters = Object.fromEntries([...countersOf(commits)].sort(([a], [b]) => compare(a, b)));
   const byRepoDay = new Map<string, CommitDoc[]>();
   const byOrg = new Map<string, CommitDoc[]>();
+  const dashDays = new Map<string, DashboardDay>();
   for (const doc of commits) {
+    const orgDay = `${doc.orgId}\u0000${utcDay(doc.timestamp)}`;
+    let dash = dashDays.get(orgDay);
+    if (!dash) dashDays.set(orgDay, (dash = new DashboardDay()));
+    dash.add(doc);
     const key = `${doc.orgId}\u0000${doc.repoId}\u0000${utcDay(doc.timestamp)}`;
     push(byRepoDay, key, doc);
     push(byOrg, doc.orgId, doc);
@@ -52,6 +58,11 @@ export function readModelsOf(docs: readonly CommitDoc[]): ReadModels {
       const snap = activitySnapshot(orgId, end, list);
       if (snap) snapshots.push(snap);
     }
+  }
+  for (const [key, dash] of dashDays) {
+    const [orgId, day] = key.split('\u0000') as [string, string];
+    const snap = dashboardDaySnapshot(orgId, day, dash);
+    if (snap) snapshots.push(snap);
   }
   return { commits, counters, snapshots: sortSnapshots(snapshots) };
 }

@@ -7,29 +7,36 @@ import {
   type OrgDay,
 } from './activity-index.ts';
 import type { BatchPlan } from './batch-plan.ts';
+import { DashboardDay, dashboardDaySnapshot } from './dashboard-day.ts';
 import { utcDay } from '../../schemas/utc-day.ts';
 import { recentCommitsOfCounts } from './recent-commits.ts';
 
 /** The commit fields a tally reads. */
 export type TallyRow = Pick<
   CommitDoc,
-  'orgId' | 'repoId' | 'authorGithubId' | 'timestamp' | 'modulePaths'
->;
+  'orgId' | 'repoId' | 'authorGithubId' | 'timestamp' | 'modulePaths' | 'filesCount'
+> &
+  Partial<Pick<CommitDoc, 'authorName' | 'utcOffsetMinutes' | 'repoName'>>;
 
-/** Which snapshots to compute: `recent_commits` per repo day, `activity_index` around org days. */
+/**
+ * Which snapshots to compute: `recent_commits` per repo day, `activity_index` around org
+ * days, `dashboard_day` of the org days themselves.
+ */
 export type SnapshotKeys = Pick<BatchPlan, 'repos' | 'orgDays'>;
 
 /**
  * Running tallies of commits, from which every snapshot is computed: per (org, repo, day)
- * the count per developer, per (org, day) each developer's count and modules. Memory
- * grows with org-days × developers, not with commits, so a rebuild can stream a whole
- * collection through one. Rows must be distinct by (repoId, sha), as the commits
- * collection keeps them. The snapshots equal those of {@link recentCommitsSnapshot} and
- * {@link activitySnapshot} over the same commits. Pure, order-independent.
+ * the count per developer, per (org, day) each developer's count and modules, and the
+ * day's {@link DashboardDay} counts. Memory grows with org-days × (developers + repos +
+ * modules), not with commits, so a rebuild can stream a whole collection through one.
+ * Rows must be distinct by (repoId, sha), as the commits collection keeps them. The
+ * snapshots equal those of {@link recentCommitsSnapshot}, {@link activitySnapshot} and
+ * {@link dashboardDaySnapshot} over the same commits. Pure, order-independent.
  */
 export class SnapshotTally {
   readonly #repoDays = new Map<string, Map<string, number>>();
   readonly #orgDays = new Map<string, OrgDay>();
+  readonly #dashDays = new Map<string, DashboardDay>();
 
   add(row: TallyRow): void {
     const day = utcDay(row.timestamp);
@@ -41,6 +48,9 @@ export class SnapshotTally {
     let orgDay = this.#orgDays.get(orgKey);
     if (!orgDay) this.#orgDays.set(orgKey, (orgDay = new Map<string, DevDay>()));
     addToOrgDay(orgDay, row);
+    let dash = this.#dashDays.get(orgKey);
+    if (!dash) this.#dashDays.set(orgKey, (dash = new DashboardDay()));
+    dash.add(row);
   }
 
   /** The snapshots of `keys` that have commits, `recent_commits` first. */
@@ -55,6 +65,10 @@ export class SnapshotTally {
     for (const [orgId, days] of keys.orgDays) {
       for (const end of windowEndsOf(days)) {
         const snap = activityOfDays(orgId, end, (day) => this.#orgDays.get(`${orgId}\u0000${day}`));
+        if (snap) out.push(snap);
+      }
+      for (const day of days) {
+        const snap = dashboardDaySnapshot(orgId, day, this.#dashDays.get(`${orgId}\u0000${day}`));
         if (snap) out.push(snap);
       }
     }

@@ -12,6 +12,10 @@ const TALLY_FIELDS = {
   authorGithubId: 1,
   timestamp: 1,
   modulePaths: 1,
+  filesCount: 1,
+  authorName: 1,
+  utcOffsetMinutes: 1,
+  repoName: 1,
 };
 
 /** Streams the target's commits matching `filter` into `tally` (only the fields it reads). */

@@ -7,3 +7,5 @@ export { projectorHarness, waitFor, type Harness, type Urls } from './harness.ts
 export { pushReceived, seedPush, shuffled } from './events.ts';
 export { commitKey } from '../projections/commit-doc.ts';
 export { projectInMemory, type ReadModels } from '../projections/in-memory-read-models.ts';
+export { DashboardDay } from '../projections/dashboard-day.ts';
+export { readModelsOf } from '../projections/in-memory-read-models.ts';
