@@ -19,6 +19,10 @@ function corpus(n: number): CommitDoc[] {
       modulePaths: [`m${i % 4}`, ...(i % 3 === 0 ? ['(root)'] : [])],
       filesCount: 1 + (i % 3),
       processed: true,
+      // Names change and tie (equal times), offsets and repo names are missing on some.
+      ...(i % 5 === 0 ? {} : { authorName: `Dev ${(i * 5) % 9} v${i % 3}` }),
+      ...(i % 4 === 0 ? {} : { utcOffsetMinutes: [-300, 0, 330][i % 3] }),
+      ...(i % 6 === 0 ? {} : { repoName: `org/r${repo}-${i % 2}` }),
     } as unknown as CommitDoc;
   });
 }
@@ -53,6 +57,9 @@ describe('snapshot tally', () => {
       expect(sortSnapshots(tally.snapshotsOf(keysOf(docs)))).toEqual(expected);
     }
     expect(expected.length).toBeGreaterThan(80);
+    expect(expected.filter((s) => s.metricName === 'dashboard_day').length).toBeGreaterThanOrEqual(
+      20,
+    );
   });
 
   it('snapshot tally - computes only the keys asked for; unknown keys give nothing', () => {
