@@ -21,7 +21,7 @@ import { loadConfig } from '../platform/config.ts';
 import { DashboardDay, dashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
-import { Collections } from '../schemas/read-models.ts';
+import { Collections, snapshotId } from '../schemas/read-models.ts';
 import { addDays, utcDay } from '../schemas/utc-day.ts';
 import { seedCommits } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
@@ -90,9 +90,12 @@ try {
     }
   }
   // The projector's day rollups, which the dashboard reads.
-  await db
-    .collection(Collections.metricsSnapshots)
-    .insertMany([...days].flatMap(([day, acc]) => dashboardDaySnapshot(ORG, day, acc) ?? []));
+  await db.collection<{ _id: string }>(Collections.metricsSnapshots).insertMany(
+    [...days].flatMap(([day, acc]) => {
+      const s = dashboardDaySnapshot(ORG, day, acc);
+      return s ? [{ ...s, _id: snapshotId(s) }] : [];
+    }),
+  );
   process.stdout.write(
     `seeded ${args.commits} commits of ${args.developers} developers in ${args.repos} repos over 365 days in ${((performance.now() - started) / 1000).toFixed(1)} s on ${mongo.kind}\n`,
   );

@@ -23,8 +23,8 @@ export { startLiveFeed, type LiveFeed } from './updates/live-feed.ts';
 // The contract generator and its tests make real answers and frames with these.
 export { DashboardBuilder } from './dashboard/dashboard-builder.ts';
 export { parseDayRange } from './dashboard/day-range.ts';
-// The dashboard benchmark reads the same query raw, as its limit.
-export { daysQuery } from './dashboard/read-dashboard.ts';
+// The dashboard benchmark reads the same documents raw, as its limit.
+export { DAY_FIELDS, dayIds } from './dashboard/read-dashboard.ts';
 export {
   errorFrame,
   pongFrame,

@@ -8,6 +8,9 @@ export const Collections = {
   readModelVersion: 'read_model_version',
 } as const;
 
+/** `repoId` of org-wide snapshots (`activity_index`, `dashboard_day`): about all of an org's repositories. */
+export const ALL_REPOS = '*';
+
 export const MetricNames = {
   recentCommits: 'recent_commits',
   activityIndex: 'activity_index',
@@ -160,3 +163,14 @@ export const MetricSnapshot = z.discriminatedUnion('metricName', [
   }),
 ]);
 export type MetricSnapshot = z.infer<typeof MetricSnapshot>;
+
+/**
+ * A snapshot's `_id`: its natural key (org, repo, metric, start). Writers write on it and
+ * readers look days up by it: on FerretDB a filter on `_id` alone is the one answered
+ * without scanning the collection.
+ */
+export function snapshotId(
+  s: Pick<MetricSnapshot, 'orgId' | 'repoId' | 'metricName' | 'timeframeStart'>,
+): string {
+  return JSON.stringify([s.orgId, s.repoId, s.metricName, s.timeframeStart.toISOString()]);
+}

@@ -6,7 +6,7 @@
  */
 import type { Db, Filter } from 'mongodb';
 import { readModelsOf } from '../../projector/testing/mod.ts';
-import { Collections, MetricNames, type CommitDoc } from '../../schemas/read-models.ts';
+import { Collections, MetricNames, snapshotId, type CommitDoc } from '../../schemas/read-models.ts';
 import { addDays } from '../../schemas/utc-day.ts';
 
 /** What was seeded for an org, and the counts the page must show for it. */
@@ -125,10 +125,10 @@ async function rollUpOrgs(db: Db, orgIds: string[]): Promise<void> {
     .collection<CommitDoc>(Collections.commits)
     .find({ orgId: { $in: orgIds } }, { projection: { _id: 0 } })
     .toArray();
-  const days = readModelsOf(commits).snapshots.filter(
-    (s) => s.metricName === MetricNames.dashboardDay,
-  );
-  const snapshots = db.collection(Collections.metricsSnapshots);
+  const days = readModelsOf(commits)
+    .snapshots.filter((s) => s.metricName === MetricNames.dashboardDay)
+    .map((s) => ({ ...s, _id: snapshotId(s) })); // on their natural key, as the projector writes
+  const snapshots = db.collection<{ _id: string }>(Collections.metricsSnapshots);
   await snapshots.deleteMany({ orgId: { $in: orgIds }, metricName: MetricNames.dashboardDay });
   if (days.length > 0) await snapshots.insertMany(days);
 }

@@ -1,5 +1,5 @@
 import type { CommitDoc, DeveloperActivity, MetricSnapshot } from '../../schemas/read-models.ts';
-import { MetricNames } from '../../schemas/read-models.ts';
+import { ALL_REPOS, MetricNames } from '../../schemas/read-models.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 
 export type { DeveloperActivity };
@@ -7,8 +7,7 @@ export type { DeveloperActivity };
 /** Length of the trailing window of the activity index, in UTC days (the end day included). */
 export const ACTIVITY_WINDOW_DAYS = 7;
 
-/** `repoId` of org-wide snapshots: they are about all of an org's repositories. */
-export const ALL_REPOS = '*';
+export { ALL_REPOS };
 
 /** The commit fields the activity index reads. */
 export type ActivityCommit = Pick<

@@ -1,6 +1,6 @@
 import type { Db, Filter } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
-import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
+import { snapshotId, type CommitDoc, type MetricSnapshot } from '../../schemas/read-models.ts';
 import type { SnapshotTally } from '../projections/snapshot-tally.ts';
 import { chunkedBulkWrite } from './chunked-bulk-write.ts';
 import { duplicateIndexes } from './duplicate-key.ts';
@@ -36,15 +36,8 @@ export async function tallyCommits(
   return rows;
 }
 
-/**
- * A snapshot's `_id` is its natural key, so it is written with a filter on `_id` alone:
- * the one filter FerretDB answers without scanning the collection.
- */
-export function snapshotId(
-  s: Pick<MetricSnapshot, 'orgId' | 'repoId' | 'metricName' | 'timeframeStart'>,
-): string {
-  return JSON.stringify([s.orgId, s.repoId, s.metricName, s.timeframeStart.toISOString()]);
-}
+/** A snapshot's `_id` (its natural key); kept in `schemas/` so the gateway reads by it too. */
+export { snapshotId };
 
 /**
  * Writes snapshots on their natural key (org, repo, metric, start), replacing what is
