@@ -136,7 +136,7 @@ try {
         const worker = async () => {
           while (next < ids.length) {
             const id = ids[next++]!;
-            if (await snapshots.findOne({ _id: id as never }, { projection: DAY_FIELDS })) n++;
+            if (await snapshots.findOne({ _id: id }, { projection: DAY_FIELDS })) n++;
           }
         };
         await Promise.all(Array.from({ length: 16 }, worker));
