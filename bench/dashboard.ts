@@ -296,7 +296,7 @@ function get(
 
 /** A `recent_commits` of some other org's repo-day: what fills the collection in production. */
 function otherSnapshot(i: number) {
-  const start = dayStart(addDays(TO, -(i % 365)));
+  const start = dayStart(addDays(TO, -(Math.floor(i / 400) % 365))); // (repo, day) distinct
   return {
     orgId: `org${i % 50}`,
     repoId: String(i % 400),
