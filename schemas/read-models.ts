@@ -11,6 +11,9 @@ export const Collections = {
 /** `repoId` of org-wide snapshots (`activity_index`, `dashboard_day`): about all of an org's repositories. */
 export const ALL_REPOS = '*';
 
+/** Length of the trailing window of `activity_index`, in UTC days (the end day included). */
+export const ACTIVITY_WINDOW_DAYS = 7;
+
 export const MetricNames = {
   recentCommits: 'recent_commits',
   activityIndex: 'activity_index',

@@ -53,25 +53,28 @@ beforeAll(async () => {
         commit('o1', '2025-10-01T09:00:00Z', 'alice', '42'),
       ]),
     );
-  await h.db.collection(Collections.metricsSnapshots).insertOne({
-    orgId: 'acme',
-    repoId: '*',
-    metricName: MetricNames.activityIndex,
-    metricValue: 4,
-    timeframeStart: new Date('2025-11-13T00:00:00Z'),
-    timeframeEnd: new Date('2025-11-20T00:00:00Z'),
-    payload: {
-      byAuthor: [
-        { devId: 'alice', count: 3 },
-        { devId: 'bob', count: 1 },
-      ],
-      developers: [
-        { devId: 'alice', commits: 3, activeDays: 2, modules: 2, index: 76 },
-        { devId: 'bob', commits: 1, activeDays: 1, modules: 1, index: 30 },
-      ],
-      windowDays: 7,
-    },
-  });
+  await h.db
+    .collection<{ _id: string; [k: string]: unknown }>(Collections.metricsSnapshots)
+    .insertOne({
+      _id: JSON.stringify(['acme', '*', MetricNames.activityIndex, '2025-11-13T00:00:00.000Z']),
+      orgId: 'acme',
+      repoId: '*',
+      metricName: MetricNames.activityIndex,
+      metricValue: 4,
+      timeframeStart: new Date('2025-11-13T00:00:00Z'),
+      timeframeEnd: new Date('2025-11-20T00:00:00Z'),
+      payload: {
+        byAuthor: [
+          { devId: 'alice', count: 3 },
+          { devId: 'bob', count: 1 },
+        ],
+        developers: [
+          { devId: 'alice', commits: 3, activeDays: 2, modules: 2, index: 76 },
+          { devId: 'bob', commits: 1, activeDays: 1, modules: 1, index: 30 },
+        ],
+        windowDays: 7,
+      },
+    });
   gw = await h.gateway();
 });
 afterAll(async () => h?.stop());
@@ -224,17 +227,20 @@ describe('dashboard api', () => {
   });
 
   it('dashboard api - an activity snapshot that does not match its schema is a 500, not a guess', async () => {
-    await h.db.collection(Collections.metricsSnapshots).insertOne({
-      orgId: 'broken',
-      repoId: '*',
-      metricName: MetricNames.activityIndex,
-      metricValue: 1,
-      timeframeStart: new Date('2025-11-13T00:00:00Z'),
-      timeframeEnd: new Date('2025-11-20T00:00:00Z'),
-      payload: {
-        developers: [{ devId: 'alice', commits: 1, activeDays: 1, modules: 1, index: 'high' }],
-      },
-    });
+    await h.db
+      .collection<{ _id: string; [k: string]: unknown }>(Collections.metricsSnapshots)
+      .insertOne({
+        _id: JSON.stringify(['broken', '*', MetricNames.activityIndex, '2025-11-13T00:00:00.000Z']),
+        orgId: 'broken',
+        repoId: '*',
+        metricName: MetricNames.activityIndex,
+        metricValue: 1,
+        timeframeStart: new Date('2025-11-13T00:00:00Z'),
+        timeframeEnd: new Date('2025-11-20T00:00:00Z'),
+        payload: {
+          developers: [{ devId: 'alice', commits: 1, activeDays: 1, modules: 1, index: 'high' }],
+        },
+      });
     await sleep(1100); // the target cache may still hold the version the test before switched to
     const res = await get(url('broken', '2025-11-17', '2025-11-19'), await h.token(['broken']));
     expect(res.status).toBe(500);

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import {
+  ACTIVITY_WINDOW_DAYS,
   ActivityIndexPayload,
   ALL_REPOS,
   DashboardDayPayload,
@@ -12,9 +13,6 @@ import { DAY_MS } from '../../schemas/utc-day.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { DashboardBuilder, type Dashboard } from './dashboard-builder.ts';
 import type { DayRange } from './day-range.ts';
-
-/** Activity windows are a week long; this bounds the index range scanned for the one ending on `to`. */
-const MAX_ACTIVITY_WINDOW_DAYS = 31;
 
 /** `dashboard_day` lookups in flight per request (the driver's pool is 100 connections). */
 const DAY_READS_IN_FLIGHT = 16;
@@ -31,7 +29,7 @@ const DAY_READS_IN_FLIGHT = 16;
  * included (measured: 366 lookups ~0.3 s; one range query on `{orgId, metricName,
  * timeframeStart}` ~2.4 s once the collection held 30,000 other snapshots). A day without
  * commits has no document. Activity index (read at the same time): the org-wide
- * `activity_index` snapshot whose window ends on `to`.
+ * `activity_index` snapshot whose window ends on `to`, by `_id` too.
  */
 export async function readDashboard(
   db: Db,
@@ -108,19 +106,15 @@ async function readActivityIndex(
   orgId: string,
   range: DayRange,
 ): Promise<Map<string, number>> {
-  const toStart = range.end.getTime() - DAY_MS;
-  const doc = await db.collection(target.snapshots).findOne(
-    {
-      orgId,
-      metricName: MetricNames.activityIndex,
-      timeframeStart: {
-        $gt: new Date(toStart - MAX_ACTIVITY_WINDOW_DAYS * DAY_MS),
-        $lte: new Date(toStart),
-      },
-      timeframeEnd: range.end,
-    },
-    { projection: { _id: 0, 'payload.developers': 1 } },
-  );
+  const id = snapshotId({
+    orgId,
+    repoId: ALL_REPOS,
+    metricName: MetricNames.activityIndex,
+    timeframeStart: new Date(range.end.getTime() - ACTIVITY_WINDOW_DAYS * DAY_MS),
+  });
+  const doc = await db
+    .collection<{ _id: string }>(target.snapshots)
+    .findOne({ _id: id }, { projection: { _id: 0, 'payload.developers': 1 } });
   const index = new Map<string, number>();
   if (!doc) return index;
   const parsed = ActivityDoc.safeParse(doc);

@@ -1,11 +1,10 @@
 import type { CommitDoc, DeveloperActivity, MetricSnapshot } from '../../schemas/read-models.ts';
-import { ALL_REPOS, MetricNames } from '../../schemas/read-models.ts';
+import { ACTIVITY_WINDOW_DAYS, ALL_REPOS, MetricNames } from '../../schemas/read-models.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 
 export type { DeveloperActivity };
 
-/** Length of the trailing window of the activity index, in UTC days (the end day included). */
-export const ACTIVITY_WINDOW_DAYS = 7;
+export { ACTIVITY_WINDOW_DAYS };
 
 export { ALL_REPOS };
 
