@@ -30,11 +30,14 @@ export interface SnapshotSink {
   due?(target: ReadModelTarget, plan: BatchPlan, token: string | undefined): Promise<string>;
   /** The batch's snapshots are written: its note can go. */
   done?(target: ReadModelTarget, token: string): Promise<void>;
-  /** `added`: the batch's commits when every one was new (the writer may tally them without reading back). */
+  /**
+   * `stored`: the batch's commits, all stored by now (new or stored earlier), so a writer
+   * that keeps tallies can count those it has not counted yet instead of reading back.
+   */
   write(
     target: ReadModelTarget,
     plan: BatchPlan,
-    added: BatchPlan['commits'] | undefined,
+    stored: BatchPlan['commits'] | undefined,
   ): Promise<unknown>;
 }
 
@@ -123,11 +126,9 @@ export class BatchApplication {
       },
       async () => {
         if (this.#snapshotsDone) return;
-        // All new: the writer may add them to the tallies it keeps instead of reading back.
-        const allNew = newKeys.size === this.plan.commits.length;
-        await timed('snapshots', () =>
-          snapshots.write(this.target, this.plan, allNew ? this.plan.commits : undefined),
-        );
+        // Every commit of the plan is stored now: the writer counts those its kept tallies
+        // have not (a redelivery's, stored by a process that died) instead of reading back.
+        await timed('snapshots', () => snapshots.write(this.target, this.plan, this.plan.commits));
         this.#snapshotsDone = true;
       },
     ]);

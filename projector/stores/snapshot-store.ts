@@ -1,7 +1,7 @@
 import type { Db, Filter } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { snapshotId, type CommitDoc, type MetricSnapshot } from '../../schemas/read-models.ts';
-import type { SnapshotTally } from '../projections/snapshot-tally.ts';
+import type { TallyRow } from '../projections/snapshot-tally.ts';
 import { chunkedBulkWrite } from './chunked-bulk-write.ts';
 import { duplicateIndexes } from './duplicate-key.ts';
 
@@ -9,6 +9,7 @@ const TALLY_FIELDS = {
   _id: 0,
   orgId: 1,
   repoId: 1,
+  sha: 1,
   authorGithubId: 1,
   timestamp: 1,
   modulePaths: 1,
@@ -18,12 +19,15 @@ const TALLY_FIELDS = {
   repoName: 1,
 };
 
+/** A stored commit as a tally reads it, with its key (`repoId`, `sha`). */
+export type KeyedTallyRow = TallyRow & Pick<CommitDoc, 'sha'>;
+
 /** Streams the target's commits matching `filter` into `tally` (only the fields it reads). */
 export async function tallyCommits(
   db: Db,
   target: ReadModelTarget,
   filter: Filter<CommitDoc>,
-  tally: Pick<SnapshotTally, 'add'>,
+  tally: { add(row: KeyedTallyRow): void },
 ): Promise<number> {
   let rows = 0;
   const cursor = db

@@ -5,11 +5,17 @@ import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
 import { snapshotGenKey, snapshotLeaseKey } from '../../schemas/redis-keys.ts';
 import { addDays, dayEnd, daysBetween, dayStart } from '../../schemas/utc-day.ts';
-import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
+import { SnapshotTally, type SnapshotKeys } from '../projections/snapshot-tally.ts';
 import type { BatchPlan } from '../projections/batch-plan.ts';
+import { commitKey } from '../projections/commit-doc.ts';
 import { Leases, type LeaseOptions } from './org-lease.ts';
 import { PendingSnapshots } from './pending-snapshots.ts';
-import { insertSnapshots, tallyCommits, upsertSnapshots } from './snapshot-store.ts';
+import {
+  insertSnapshots,
+  tallyCommits,
+  upsertSnapshots,
+  type KeyedTallyRow,
+} from './snapshot-store.ts';
 
 /** Snapshots per insert while writing a rebuild's snapshots. */
 const INSERT_CHUNK = 1000;
@@ -20,12 +26,22 @@ const MAX_CACHED_ORGS = 512;
 /** Longest range of days a kept tally may cover (a backfill's batch may span years). */
 const MAX_CACHED_DAYS = 120;
 
-/** A tally of one org's commits over [from, to], valid while the org's generation is `gen`. */
+/**
+ * Commits a kept tally may count before it is dropped rather than kept (its key set grows
+ * with commits, ~60 bytes each; the tally itself with org-days only).
+ */
+const MAX_CACHED_COMMITS = 200_000;
+
+/**
+ * A tally of one org's commits over [from, to], valid while the org's generation is `gen`;
+ * `keys` are the commits it counted (`commitKey`), so a commit is never counted twice.
+ */
 interface CachedOrg {
   gen: string | null;
   readonly from: string;
   readonly to: string;
   readonly tally: SnapshotTally;
+  readonly keys: Set<string>;
 }
 
 export interface SnapshotWriterOptions extends Partial<LeaseOptions> {
@@ -47,8 +63,10 @@ export interface SnapshotWriterOptions extends Partial<LeaseOptions> {
  * the whole collection. A tally is only used while the org's generation in Redis is the
  * one this process set at its last write (nobody else wrote the org's snapshots since:
  * every commit another process stored since our read is then still to be recomputed by
- * that process, under the lease, after us), the batch's commits were all new (not one
- * a crashed process stored and never recomputed) and its range covers the batch.
+ * that process, under the lease, after us) and its range covers the batch. It keeps the
+ * keys of the commits it counted, so a batch's commits that were stored before (a
+ * redelivery of what a crashed process stored and never recomputed) are counted once: a
+ * projector re-applying a dead one's messages one at a time does not read back each time.
  * Otherwise the commits are read again. Snapshots are the same either way (tested).
  */
 export class SnapshotWriter {
@@ -56,6 +74,7 @@ export class SnapshotWriter {
   readonly #pending: PendingSnapshots;
   readonly #cache = new Map<string, CachedOrg>();
   readonly #useCache: boolean;
+  #commitReads = 0;
 
   private readonly db: Db;
   private readonly redis: Redis;
@@ -106,14 +125,19 @@ export class SnapshotWriter {
     return stale.length;
   }
 
+  /** Range reads of commits so far (each a collection scan on FerretDB); for tests and metrics. */
+  get commitReads(): number {
+    return this.#commitReads;
+  }
+
   /**
-   * A batch's snapshots, replaced. `batchCommits`: the batch's commits when all were new
-   * (this call's insert stored every one), else undefined. Resolves how many snapshots.
+   * A batch's snapshots, replaced. `batchCommits`: the batch's commits, all stored by now
+   * (new or not); undefined to read every commit back. Resolves how many snapshots.
    */
   async write(
     target: ReadModelTarget,
     keys: SnapshotKeys,
-    batchCommits?: readonly TallyRow[],
+    batchCommits?: readonly KeyedTallyRow[],
   ): Promise<number> {
     if (keys.orgDays.size === 0) return 0;
     const orgs = [...keys.orgDays.keys()];
@@ -147,7 +171,7 @@ export class SnapshotWriter {
   async #talliesOf(
     target: ReadModelTarget,
     keys: SnapshotKeys,
-    batchCommits: readonly TallyRow[] | undefined,
+    batchCommits: readonly KeyedTallyRow[] | undefined,
   ): Promise<Map<string, SnapshotTally>> {
     const orgs = [...keys.orgDays.keys()];
     const gens = await this.redis.mget(orgs.map((orgId) => genKey(target, orgId)));
@@ -168,7 +192,13 @@ export class SnapshotWriter {
         cached.from <= from &&
         cached.to >= to
       ) {
-        for (const row of batchCommits) if (row.orgId === orgId) cached.tally.add(row);
+        for (const row of batchCommits) {
+          if (row.orgId !== orgId) continue;
+          const key = commitKey(row);
+          if (cached.keys.has(key)) continue;
+          cached.keys.add(key);
+          cached.tally.add(row);
+        }
         tallies.set(orgId, cached.tally);
         this.#remember(cacheKey(target, orgId), cached);
       } else {
@@ -181,7 +211,12 @@ export class SnapshotWriter {
       .map((m) => m.to)
       .sort()
       .at(-1)!;
-    for (const m of misses) tallies.set(m.orgId, new SnapshotTally());
+    const keySets = new Map<string, Set<string>>();
+    for (const m of misses) {
+      tallies.set(m.orgId, new SnapshotTally());
+      keySets.set(m.orgId, new Set());
+    }
+    this.#commitReads++;
     await tallyCommits(
       this.db,
       target,
@@ -189,17 +224,23 @@ export class SnapshotWriter {
         orgId: { $in: misses.map((m) => m.orgId) },
         timestamp: { $gte: dayStart(from), $lt: dayEnd(to) },
       },
-      { add: (row) => tallies.get(row.orgId)!.add(row) },
+      {
+        add: (row) => {
+          tallies.get(row.orgId)!.add(row);
+          keySets.get(row.orgId)!.add(commitKey(row));
+        },
+      },
     );
     const keep = this.#useCache && daysBetween(from, to) <= MAX_CACHED_DAYS;
     for (const m of misses) {
-      if (!keep) continue;
+      if (!keep || keySets.get(m.orgId)!.size > MAX_CACHED_COMMITS) continue;
       // Generation unknown until this write sets one; set by write() on success.
       this.#remember(cacheKey(target, m.orgId), {
         gen: null,
         from,
         to,
         tally: tallies.get(m.orgId)!,
+        keys: keySets.get(m.orgId)!,
       });
     }
     return tallies;
