@@ -31,6 +31,8 @@ export interface AppendResult {
 const HEADER_ROOM = 8 * 1024;
 /** Beyond the headers' own size: the body reference headers, added once the body is external. */
 const BODY_REF_ROOM = 512;
+/** nats-server's default max_payload (1 MiB), for a connection that has not seen its server's. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /**
  * Appends verified deliveries to the `GITHUB` stream: subject by event/owner/repo, the
@@ -44,9 +46,12 @@ export class LogAppender {
   readonly #timeoutMs: number;
   #objects: Promise<ObjectStore> | undefined;
   #pending: (() => Promise<void>)[] = [];
+  /** The server's max_payload as last seen: `nc.info` is undefined while reconnecting. */
+  #maxPayload: number;
 
   constructor(nc: NatsConnection, opts: { timeoutMs: number }) {
     this.#nc = nc;
+    this.#maxPayload = nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
     this.#js = jetstream(nc, { timeout: opts.timeoutMs });
     this.#timeoutMs = opts.timeoutMs;
   }
@@ -76,7 +81,8 @@ export class LogAppender {
     const h = writeLogHeaders(entry);
     const room = Math.max(HEADER_ROOM, headerBytes(h) + BODY_REF_ROOM);
     let data = entry.body;
-    const external = entry.body.byteLength + room > this.#nc.info!.max_payload;
+    this.#maxPayload = this.#nc.info?.max_payload ?? this.#maxPayload;
+    const external = entry.body.byteLength + room > this.#maxPayload;
     if (external) {
       const store = await this.#objectStore();
       await store.putBlob({ name: entry.deliveryId }, entry.body, { timeout: this.#timeoutMs });
