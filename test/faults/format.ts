@@ -12,8 +12,10 @@ export function formatResult(r: FaultSuiteResult): string[] {
     `[faults] ${rounds} rounds, ${r.kills.length} SIGKILLs; recovered (from the restart, a projector from the kill; goal ${RECOVER_GOAL_MS / 1000} s):`,
     ...[...perComponent].map(([c, kills]) => {
       const resume = kills.flatMap((k) => (k.resumeMs === undefined ? [] : [k.resumeMs]));
+      const answer = kills.flatMap((k) => (k.answeredMs === undefined ? [] : [k.answeredMs]));
       const resumed =
-        resume.length > 0 ? `work resumed ${figures(resume)}; first batch acked ` : '';
+        (answer.length > 0 ? `server answered ${answer.join('/')} ms; ` : '') +
+        (resume.length > 0 ? `work resumed ${figures(resume)}; first batch acked ` : '');
       return `[faults]   ${c} ×${kills.length}: ${resumed}${figures(kills.map((k) => k.recoverMs))} from the ${kills[0]!.from}`;
     }),
     `[faults]   the killed projectors' messages all processed ${r.heldProcessedMs.map((ms) => (Number.isNaN(ms) ? '>600000' : ms)).join('/')} ms after the kill`,
