@@ -1,4 +1,3 @@
-import { createServer, connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
@@ -6,6 +5,7 @@ import {
   commitsUpdated,
   publishUpdate,
   startHarness,
+  tcpRelay,
   type Harness,
 } from '../gateway/testing/mod.ts';
 import {
@@ -62,42 +62,6 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000): Pr
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-/**
- * A TCP relay with a fixed port in front of whichever gateway runs now. A restarted gateway
- * cannot take its old port at once (uWS listens without SO_REUSEADDR, and the closed
- * sockets sit in TIME_WAIT), so the client keeps one address through the relay instead.
- */
-async function tcpRelay() {
-  let target: number | undefined;
-  const open = new Set<Socket>();
-  const server = createServer((down) => {
-    open.add(down);
-    down.on('close', () => open.delete(down));
-    if (target === undefined) {
-      down.destroy();
-      return;
-    }
-    const up = netConnect(target, '127.0.0.1');
-    open.add(up);
-    up.on('close', () => open.delete(up));
-    down.pipe(up).pipe(down);
-    up.on('error', () => down.destroy());
-    down.on('error', () => up.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    /** Relays new connections to `port`; `undefined` refuses them and cuts the open ones. */
-    to(port: number | undefined) {
-      target = port;
-      if (port === undefined) for (const s of open) s.destroy();
-    },
-    close: () => {
-      for (const s of open) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
 }
 const live = (c: Client) => until('live', () => c.state === ConnectionState.live);
 

@@ -39,10 +39,11 @@ const NET_CODES = new Set([
   'ENOTCONN',
   'EAI_AGAIN',
 ]);
-const REDIS_TRANSIENT =
+/** Redis replies and ioredis messages of a server loading, failing over or unreachable. */
+export const REDIS_TRANSIENT =
   /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries/;
 // @nats-io error classes for a connection or request that did not get through.
-const NATS_TRANSIENT = new Set([
+export const NATS_TRANSIENT: ReadonlySet<string> = new Set([
   'TimeoutError',
   'NoRespondersError',
   'ClosedConnectionError',

@@ -1,4 +1,5 @@
 import { MongoError } from 'mongodb';
+import { NATS_TRANSIENT, REDIS_TRANSIENT } from './classify-error.ts';
 
 /** The servers a projector waits for, as its wait logs name them. */
 export const Dependency = {
@@ -12,16 +13,9 @@ export type Dependency = (typeof Dependency)[keyof typeof Dependency];
 
 // ioredis' own errors, and the replies Redis gives while it loads or fails over.
 const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'ReplyError', 'AbortError']);
-const REDIS_MESSAGE =
-  /Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries|^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b/;
-// @nats-io error classes (core and JetStream).
+// @nats-io error classes (core and JetStream): the transient ones, and JetStream's own.
 const NATS_NAMES = new Set([
-  'TimeoutError',
-  'NoRespondersError',
-  'ClosedConnectionError',
-  'ConnectionError',
-  'DrainingConnectionError',
-  'RequestError',
+  ...NATS_TRANSIENT,
   'JetStreamError',
   'JetStreamApiError',
   'JetStreamStatusError',
@@ -34,7 +28,7 @@ const NATS_NAMES = new Set([
 export function dependencyOf(err: unknown): Dependency {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
     if (e instanceof MongoError) return Dependency.mongodb;
-    if (REDIS_NAMES.has(e.name) || REDIS_MESSAGE.test(e.message)) return Dependency.redis;
+    if (REDIS_NAMES.has(e.name) || REDIS_TRANSIENT.test(e.message)) return Dependency.redis;
     if (NATS_NAMES.has(e.name)) return Dependency.nats;
   }
   return Dependency.other;

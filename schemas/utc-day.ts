@@ -83,3 +83,8 @@ export function dayRuns(
   }
   return runs;
 }
+
+/** Monday = 0 … Sunday = 6 of a day counted from the epoch (1970-01-01 was a Thursday). */
+export function weekdayOfEpochDay(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}

@@ -1,6 +1,7 @@
 import type { Dashboard, DeveloperLine, ModuleLine, RepoLine } from '../../schemas/dashboard.ts';
 import type { DashboardDayPayload } from '../../schemas/read-models.ts';
-import { DAY_MS, utcDay } from '../../schemas/utc-day.ts';
+import { DAY_MS, utcDay, weekdayOfEpochDay } from '../../schemas/utc-day.ts';
+import { keepLatestName, type Named } from '../../schemas/latest-name.ts';
 import { daysOf, type DayRange } from './day-range.ts';
 
 /** The answer's types are the contract's (`schemas/dashboard.ts`). */
@@ -28,11 +29,6 @@ export const TOP_MODULES = 20;
 
 const HOUR_MS = 3_600_000;
 
-interface Named {
-  /** Latest timestamp that carried a name; -Infinity when none did. */
-  namedAt: number;
-  name: string | undefined;
-}
 interface DevAcc extends Named {
   commits: number;
   files: number;
@@ -111,7 +107,7 @@ export class DashboardBuilder {
         dev.days[dayIdx] = 1;
         dev.activeDays++;
       }
-      rename(dev, t, line.name);
+      keepLatestName(dev, t, line.name);
     }
     const bucket = this.#weekly ? Math.floor((dayIdx + this.#fromWeekday) / 7) : dayIdx;
     for (const line of day.repos) {
@@ -121,7 +117,7 @@ export class DashboardBuilder {
       this.#files += line.files;
       for (const devId of line.devIds) repo.devs.add(devId);
       repo.series[bucket]! += line.commits;
-      rename(repo, t, line.name);
+      keepLatestName(repo, t, line.name);
     }
     for (const m of day.modules) {
       const modules = this.#repo(m.repoId).modules;
@@ -161,14 +157,14 @@ export class DashboardBuilder {
       dev.days[dayIdx] = 1;
       dev.activeDays++;
     }
-    rename(dev, t, row.authorName);
+    keepLatestName(dev, t, row.authorName);
 
     const repo = this.#repo(row.repoId);
     repo.commits++;
     repo.files += files;
     repo.devs.add(devId);
     repo.series[this.#weekly ? Math.floor((dayIdx + this.#fromWeekday) / 7) : dayIdx]!++;
-    rename(repo, t, row.repoName);
+    keepLatestName(repo, t, row.repoName);
     const modules = row.modulePaths;
     if (modules) {
       for (const m of modules) repo.modules.set(m, (repo.modules.get(m) ?? 0) + 1);
@@ -289,20 +285,6 @@ export class DashboardBuilder {
       )
       .slice(0, TOP_MODULES);
   }
-}
-
-/** Keeps the name of the latest commit that carried one; equal times keep the greater name, so the order rows come in does not matter. */
-function rename(acc: Named, t: number, name: string | undefined): void {
-  if (typeof name !== 'string' || name === '') return;
-  if (t > acc.namedAt || (t === acc.namedAt && acc.name !== undefined && name > acc.name)) {
-    acc.namedAt = t;
-    acc.name = name;
-  }
-}
-
-/** Monday = 0 … Sunday = 6 of a day counted from the epoch (1970-01-01 was a Thursday). */
-function weekdayOfEpochDay(day: number): number {
-  return (((day + 3) % 7) + 7) % 7;
 }
 
 function grid(cells: Uint32Array): number[][] {

@@ -1,6 +1,7 @@
 import type { CommitDoc, DashboardDayPayload, MetricSnapshot } from '../../schemas/read-models.ts';
 import { MetricNames } from '../../schemas/read-models.ts';
-import { DAY_MS, dayEnd, dayStart } from '../../schemas/utc-day.ts';
+import { DAY_MS, dayEnd, dayStart, weekdayOfEpochDay } from '../../schemas/utc-day.ts';
+import { keepLatestName, type Named } from '../../schemas/latest-name.ts';
 import { ALL_REPOS } from './activity-index.ts';
 
 /** The commit fields a `dashboard_day` reads (the optional ones are missing in older documents). */
@@ -22,11 +23,6 @@ export type DashboardDaySnapshot = Extract<
 
 const HOUR_MS = 3_600_000;
 
-/** A name and the time of the commit that carried it (-Infinity: none did yet). */
-interface Named {
-  namedAt: number;
-  name: string | undefined;
-}
 interface DevAcc extends Named {
   commits: number;
   files: number;
@@ -74,7 +70,7 @@ export class DashboardDay {
     }
     dev.commits++;
     dev.files += files;
-    rename(dev, t, c.authorName);
+    keepLatestName(dev, t, c.authorName);
 
     let repo = this.#repos.get(c.repoId);
     if (!repo) {
@@ -91,7 +87,7 @@ export class DashboardDay {
     repo.commits++;
     repo.files += files;
     repo.devs.add(c.authorGithubId);
-    rename(repo, t, c.repoName);
+    keepLatestName(repo, t, c.repoName);
     for (const m of c.modulePaths ?? []) repo.modules.set(m, (repo.modules.get(m) ?? 0) + 1);
   }
 
@@ -156,24 +152,6 @@ export function dashboardDaySnapshot(
     timeframeEnd: dayEnd(day),
     payload: acc.payload(),
   };
-}
-
-/**
- * Keeps the name of the latest commit that carried one; equal times keep the greater
- * name, so the order rows come in does not matter. The dashboard applies the same rule
- * across days.
- */
-function rename(acc: Named, t: number, name: string | undefined): void {
-  if (typeof name !== 'string' || name === '') return;
-  if (t > acc.namedAt || (t === acc.namedAt && acc.name !== undefined && name > acc.name)) {
-    acc.namedAt = t;
-    acc.name = name;
-  }
-}
-
-/** Monday = 0 … Sunday = 6 of a day counted from the epoch (1970-01-01 was a Thursday). */
-function weekdayOfEpochDay(day: number): number {
-  return (((day + 3) % 7) + 7) % 7;
 }
 
 function compare(a: string, b: string): number {
