@@ -16,13 +16,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { chromium } from 'playwright-core';
-import { signToken, startGateway, tokenKeys } from '../gateway/mod.ts';
-import { loadConfig } from '../platform/config.ts';
 import { DashboardDay, dashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { Collections, snapshotId } from '../schemas/read-models.ts';
 import { addDays, utcDay } from '../schemas/utc-day.ts';
+import { benchGateway } from './support/bench-gateway.ts';
 import { seedCommits } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
 
@@ -36,7 +35,6 @@ const { values: args } = parseArgs({
     screenshot: { type: 'string' },
   },
 });
-const SECRET = 'bench-dashboard-render-secret-0123456789';
 const ORG = 'bigorg';
 const TO = utcDay(Date.now());
 const FROM = addDays(TO, -364);
@@ -99,21 +97,12 @@ try {
   process.stdout.write(
     `seeded ${args.commits} commits of ${args.developers} developers in ${args.repos} repos over 365 days in ${((performance.now() - started) / 1000).toFixed(1)} s on ${mongo.kind}\n`,
   );
-  const cfg = loadConfig(
-    {},
-    {
-      NATS_URL: nats.url,
-      ...(nats.auth ? { NATS_CREDS: nats.auth.creds.gateway } : {}),
-      MONGO_URL: mongo.url,
-      MONGO_DB: 'bench',
-      GATEWAY_PORT: '0',
-      GATEWAY_JWT_SECRETS: SECRET,
-      LOG_LEVEL: 'warn',
-    },
-  );
-  const gateway = await startGateway(cfg);
-  const keys = tokenKeys([SECRET], cfg.GATEWAY_JWT_AUDIENCE, cfg.GATEWAY_JWT_ISSUER);
-  const token = await signToken(keys, { orgs: [ORG], ttlSeconds: 3600 });
+  const { gateway, token } = await benchGateway({
+    nats,
+    mongoUrl: mongo.url,
+    mongoDb: 'bench',
+    org: ORG,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   try {
     const url = `http://127.0.0.1:${gateway.port}/?token=${token}&org=${ORG}&from=${FROM}&to=${TO}`;

@@ -22,21 +22,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MongoClient } from 'mongodb';
-import {
-  DAY_FIELDS,
-  DashboardBuilder,
-  dayIds,
-  parseDayRange,
-  signToken,
-  startGateway,
-  tokenKeys,
-} from '../gateway/mod.ts';
-import { loadConfig } from '../platform/config.ts';
+import { DAY_FIELDS, DashboardBuilder, dayIds, parseDayRange } from '../gateway/mod.ts';
 import { DashboardDay, dashboardDaySnapshot, type DashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { Collections, MetricNames, snapshotId, type CommitDoc } from '../schemas/read-models.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../schemas/utc-day.ts';
+import { benchGateway } from './support/bench-gateway.ts';
 import { seedCommits } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
 
@@ -49,7 +41,6 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '10' },
   },
 });
-const SECRET = 'bench-dashboard-secret-0123456789abcdef';
 const ORG = 'bigorg';
 const TO = '2026-11-29';
 const RANGES = [
@@ -107,21 +98,12 @@ try {
       `${ORG}'s dashboard_day snapshots: ${payloadBytes.length}, JSON size p50 ${percentile(payloadBytes, 0.5)} B, max ${payloadBytes.at(-1) ?? 0} B\n`,
   );
 
-  const cfg = loadConfig(
-    {},
-    {
-      NATS_URL: nats.url,
-      NATS_CREDS: nats.auth!.creds.gateway,
-      MONGO_URL: mongo.url,
-      MONGO_DB: 'bench',
-      GATEWAY_PORT: '0',
-      GATEWAY_JWT_SECRETS: SECRET,
-      LOG_LEVEL: 'warn',
-    },
-  );
-  const gateway = await startGateway(cfg);
-  const keys = tokenKeys([SECRET], cfg.GATEWAY_JWT_AUDIENCE, cfg.GATEWAY_JWT_ISSUER);
-  const token = await signToken(keys, { orgs: [ORG], ttlSeconds: 3600 });
+  const { gateway, token } = await benchGateway({
+    nats,
+    mongoUrl: mongo.url,
+    mongoDb: 'bench',
+    org: ORG,
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const lines = [row('range', 'p50 ms', 'p99 ms', 'limit p50', 'ratio', 'wire B', 'JSON B')];
