@@ -6,6 +6,7 @@
  */
 import type { CommitDoc } from '../../schemas/read-models.ts';
 import { DAY_MS, dayStart } from '../../schemas/utc-day.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 export interface SeedOptions {
   orgId: string;
@@ -22,18 +23,6 @@ export interface SeedOptions {
 const OFFSETS = [-480, -420, -300, -240, -180, 0, 60, 60, 60, 120, 120, 180, 330, 345, 480, 540];
 const MODULES = ['src', 'lib', 'docs', 'test', 'api', 'web', 'infra', 'scripts', 'cli', '.'];
 
-/** mulberry32: small, fast and reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Dev {
   id: string;
   name: string;
@@ -43,7 +32,7 @@ interface Dev {
 
 /** The org's commits, generated lazily in chunks (so a large seed never sits in memory). */
 export function* seedCommits(o: SeedOptions, chunk = 5000): Generator<CommitDoc[]> {
-  const rand = prng(o.seed);
+  const rand = seededRandom(o.seed);
   const devs: Dev[] = Array.from({ length: o.developers }, (_, i) => ({
     // One in ten commits without a linked GitHub account: an email identity.
     id: i % 10 === 9 ? `email:dev${i}@corp.example` : `dev${i}`,

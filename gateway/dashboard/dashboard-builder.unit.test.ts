@@ -5,6 +5,7 @@ import { DashboardDayPayload } from '../../schemas/read-models.ts';
 import { dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { DashboardBuilder, type CommitRow } from './dashboard-builder.ts';
 import { parseDayRange } from './day-range.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 const meta = { orgId: 'acme', asOfSeq: 1, readModelVersion: 0, activityIndex: new Map() };
 
@@ -38,17 +39,6 @@ function rollUp(rows: readonly CommitRow[]): [string, DashboardDayPayload][] {
   return out.reverse();
 }
 
-/** A reproducible stream of numbers in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('dashboard builder rollups', () => {
   it('dashboard builder rollups - random commits give the same answer from days as from commits', () => {
     const pick = <T>(r: () => number, list: readonly T[]): T =>
@@ -58,7 +48,7 @@ describe('dashboard builder rollups', () => {
       [2, '2025-01-01', '2025-12-31'], // weekly, partial edge weeks
       [3, '2024-12-30', '2025-04-06'], // weekly from a Monday
     ] as const) {
-      const r = prng(seed);
+      const r = seededRandom(seed);
       const first = dayStart(from).getTime() - 3 * 86_400_000; // some commits before the range
       const span = dayStart(to).getTime() - first + 5 * 86_400_000; // and after it
       const rows: CommitRow[] = Array.from({ length: 3000 }, () => ({

@@ -10,7 +10,7 @@ import type { RepoChange } from '../projections/batch-plan.ts';
 import { commitKey } from '../projections/commit-doc.ts';
 import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
 import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
-import { snapshotId } from '../stores/snapshot-store.ts';
+import { snapshotId, TALLY_FIELDS } from '../stores/snapshot-store.ts';
 import {
   countsOfCommits,
   readRedisDays,
@@ -45,19 +45,6 @@ export interface AuditDeps {
   readonly logger: Logger;
 }
 
-const FIELDS = {
-  _id: 0,
-  orgId: 1,
-  repoId: 1,
-  sha: 1,
-  authorGithubId: 1,
-  timestamp: 1,
-  modulePaths: 1,
-  filesCount: 1,
-  authorName: 1,
-  utcOffsetMinutes: 1,
-  repoName: 1,
-};
 type Row = CounterRow & Omit<TallyRow, keyof CounterRow>;
 type StoredSnapshot = MetricSnapshot & { _id: string };
 
@@ -98,7 +85,7 @@ export async function auditOrg(
   const readOrg = async () => {
     const rows = await db
       .collection<Row>(target.commits)
-      .find(filter, { projection: FIELDS })
+      .find(filter, { projection: TALLY_FIELDS })
       .toArray();
     const due = await deps.snapshots.dueDays(target, orgId);
     // A noted commit day changes that day's counters and the snapshots of the days within
@@ -232,7 +219,7 @@ async function explainForeign(
   });
   const found = await deps.db
     .collection<Row>(target.commits)
-    .find({ $or: pairs }, { projection: FIELDS })
+    .find({ $or: pairs }, { projection: TALLY_FIELDS })
     .toArray();
   out.reads.mongoQueries++;
   out.reads.mongoDocs += found.length;

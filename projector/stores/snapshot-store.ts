@@ -5,7 +5,8 @@ import type { TallyRow } from '../projections/snapshot-tally.ts';
 import { chunkedBulkWrite } from './chunked-bulk-write.ts';
 import { duplicateIndexes } from './duplicate-key.ts';
 
-const TALLY_FIELDS = {
+/** The commit fields a tally (and the audit, which tallies too) reads, with the commit's key. */
+export const TALLY_FIELDS = {
   _id: 0,
   orgId: 1,
   repoId: 1,

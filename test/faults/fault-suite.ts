@@ -18,12 +18,8 @@ import {
   waitFor,
 } from '../../projector/testing/mod.ts';
 import { Consumers, Streams } from '../../schemas/streams.ts';
-import {
-  expectedModel,
-  generateCorpus,
-  seededRandom,
-  type CorpusDelivery,
-} from '../support/fault-corpus.ts';
+import { expectedModel, generateCorpus, type CorpusDelivery } from '../support/fault-corpus.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { metric, startRole, type RoleChild, type RoleLine } from '../support/role-process.ts';
 import { startFaultableServers } from '../support/servers.ts';
 import { compareModels, exact, type Verdict } from './fault-compare.ts';

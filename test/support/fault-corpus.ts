@@ -4,6 +4,7 @@
  */
 import { fakeSha, type FakePush } from '../../platform/github/push-payload.ts';
 import { devDayKey } from '../../schemas/redis-keys.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** One delivery as the sender posts it; a redelivery repeats an earlier `id` and `push`. */
 export interface CorpusDelivery {
@@ -18,18 +19,6 @@ export interface CorpusOptions {
   readonly deliveries: number;
   readonly orgs?: number;
   readonly reposPerOrg?: number;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same corpus. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
