@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { chromium } from 'playwright-core';
 import { DashboardDay, dashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { Collections, snapshotId } from '../schemas/read-models.ts';
 import { addDays, utcDay } from '../schemas/utc-day.ts';
+import { launchChromium } from '../test/support/chromium.ts';
 import { benchGateway } from './support/bench-gateway.ts';
 import { seedCommits } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
@@ -39,16 +39,6 @@ const ORG = 'bigorg';
 const TO = utcDay(Date.now());
 const FROM = addDays(TO, -364);
 const GOAL_MS = 1000;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** What one page load measured, in ms from `teampulse:fetch-start`. */
 interface Run {
@@ -103,7 +93,7 @@ try {
     mongoDb: 'bench',
     org: ORG,
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await launchChromium();
   try {
     const url = `http://127.0.0.1:${gateway.port}/?token=${token}&org=${ORG}&from=${FROM}&to=${TO}`;
     const runs: Run[] = [];

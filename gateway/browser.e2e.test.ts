@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import type { Gateway } from './main.ts';
@@ -14,18 +15,6 @@ import {
   seedInitech,
   type SeededOrg,
 } from './testing/dashboard-seed.ts';
-
-/** Debian's Chromium (apt `chromium`); playwright cannot download browsers here. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** The browser globals the page functions use (the project compiles without the DOM lib). */
 interface PageGlobals {
@@ -53,7 +42,7 @@ beforeAll(async () => {
   await ensureReadModelIndexes(h.db);
   initech = await seedInitech(h.db);
   gw = await h.gateway();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(async () => {
