@@ -22,6 +22,7 @@ export { decodeUpdate, type DecodedUpdate } from './updates/decode-update.ts';
 export { startLiveFeed, type LiveFeed } from './updates/live-feed.ts';
 // The contract generator and its tests make real answers and frames with these.
 export { DashboardBuilder } from './dashboard/dashboard-builder.ts';
+export { activityIndexOf } from './dashboard/activity-index.ts';
 export { parseDayRange } from './dashboard/day-range.ts';
 // The dashboard benchmark reads the same documents raw, as its limit.
 export { DAY_FIELDS, dayIds } from './dashboard/read-dashboard.ts';

@@ -21,7 +21,7 @@ export const DeveloperLine = z.object({
     .min(0)
     .max(100)
     .describe(
-      "the projector's 7-day activity index for the window ending on `to` (0 when inactive then)",
+      "the 7-day activity index for the window ending on `to` (0 when inactive then): the mean of commits / the org's top committer's, active days / 7 and modules / the org's widest developer's, scaled to 0..100",
     ),
 });
 export type DeveloperLine = z.infer<typeof DeveloperLine>;

@@ -8,15 +8,17 @@ export const Collections = {
   readModelVersion: 'read_model_version',
 } as const;
 
-/** `repoId` of org-wide snapshots (`activity_index`, `dashboard_day`): about all of an org's repositories. */
+/** `repoId` of org-wide snapshots (`dashboard_day`): about all of an org's repositories. */
 export const ALL_REPOS = '*';
 
-/** Length of the trailing window of `activity_index`, in UTC days (the end day included). */
+/**
+ * Length of the trailing window of the activity index, in UTC days (the end day included).
+ * The index is computed when read, from the window's `dashboard_day` snapshots.
+ */
 export const ACTIVITY_WINDOW_DAYS = 7;
 
 export const MetricNames = {
   recentCommits: 'recent_commits',
-  activityIndex: 'activity_index',
   dashboardDay: 'dashboard_day',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
@@ -56,28 +58,6 @@ export type AuthorCount = z.infer<typeof AuthorCount>;
 export const RecentCommitsPayload = z.object({ byAuthor: z.array(AuthorCount) });
 export type RecentCommitsPayload = z.infer<typeof RecentCommitsPayload>;
 
-/** One developer's line of an `activity_index` snapshot. */
-export const DeveloperActivity = z.object({
-  devId: z.string(),
-  /** Distinct commits in the window, over all the org's repositories. */
-  commits: z.number().int().nonnegative(),
-  /** UTC days of the window with at least one commit. */
-  activeDays: z.number().int().nonnegative(),
-  /** Distinct `<repoId>/<module>` pairs changed in the window. */
-  modules: z.number().int().nonnegative(),
-  /** 0..100: the mean of three shares (see `activityIndex`). */
-  index: z.number().int().min(0).max(100),
-});
-export type DeveloperActivity = z.infer<typeof DeveloperActivity>;
-
-/** `activity_index` payload: per developer over the trailing window, sorted by devId. */
-export const ActivityIndexPayload = z.object({
-  byAuthor: z.array(AuthorCount),
-  developers: z.array(DeveloperActivity),
-  windowDays: z.number().int().positive(),
-});
-export type ActivityIndexPayload = z.infer<typeof ActivityIndexPayload>;
-
 const count = z.number().int().nonnegative();
 
 /** One repository's commits of a `dashboard_day`. */
@@ -102,6 +82,12 @@ export const DashboardDayDeveloper = z.object({
   name: z.string().optional(),
   commits: count,
   files: count,
+  /**
+   * The distinct `<repoId>/<module>` pairs the developer changed that day, sorted: what the
+   * activity index counts over its window. Absent in days written before the index was
+   * computed from these rollups (`teampulse replay --projections snapshots` adds it).
+   */
+  modules: z.array(z.string()).optional(),
 });
 export type DashboardDayDeveloper = z.infer<typeof DashboardDayDeveloper>;
 
@@ -153,11 +139,6 @@ export const MetricSnapshot = z.discriminatedUnion('metricName', [
     ...SnapshotBase,
     metricName: z.literal(MetricNames.recentCommits),
     payload: RecentCommitsPayload,
-  }),
-  z.object({
-    ...SnapshotBase,
-    metricName: z.literal(MetricNames.activityIndex),
-    payload: ActivityIndexPayload,
   }),
   z.object({
     ...SnapshotBase,

@@ -45,7 +45,7 @@ export function moduleItems(modules, repoNames) {
     .join('');
 }
 
-/** The activity index in words (see projector/projections/activity-index.ts). */
+/** The activity index in words (see gateway/dashboard/activity-index.ts). */
 export function activityHelp(to) {
   return (
     `A 0–100 score for the 7 UTC days ending on ${to}: the mean of three shares — ` +

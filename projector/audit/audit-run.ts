@@ -5,7 +5,6 @@ import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { MetricSnapshot } from '../../schemas/read-models.ts';
 import { devDayKey } from '../../schemas/redis-keys.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
-import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
 import type { RepoChange } from '../projections/batch-plan.ts';
 import { commitKey } from '../projections/commit-doc.ts';
 import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
@@ -49,7 +48,7 @@ type Row = CounterRow & Omit<TallyRow, keyof CounterRow>;
 type StoredSnapshot = MetricSnapshot & { _id: string };
 
 /**
- * Audits one org's days: one read of its commits (each day ± the activity window), the
+ * Audits one org's days: one read of its commits (those days), the
  * snapshots of those days recomputed with the batches' tally and compared with the stored
  * ones (one read by `_id`), the days' counters and seen sets compared (one pipelined read).
  * What differs is rewritten through the normal paths: the snapshot writer, under its lease;
@@ -76,10 +75,7 @@ export async function auditOrg(
   const filter: Filter<Row> = {
     orgId,
     $or: sampled.map((d) => ({
-      timestamp: {
-        $gte: dayStart(addDays(d, -(ACTIVITY_WINDOW_DAYS - 1))),
-        $lt: dayEnd(addDays(d, ACTIVITY_WINDOW_DAYS - 1)),
-      },
+      timestamp: { $gte: dayStart(d), $lt: dayEnd(d) },
     })),
   };
   const readOrg = async () => {
@@ -88,15 +84,8 @@ export async function auditOrg(
       .find(filter, { projection: TALLY_FIELDS })
       .toArray();
     const due = await deps.snapshots.dueDays(target, orgId);
-    // A noted commit day changes that day's counters and the snapshots of the days within
-    // the activity window of it (recent commits of the day, activity windows through it).
-    const near = (day: string) =>
-      [...due].some(
-        (d) =>
-          d >= addDays(day, -(ACTIVITY_WINDOW_DAYS - 1)) &&
-          d <= addDays(day, ACTIVITY_WINDOW_DAYS - 1),
-      );
-    const days = sampled.filter((d) => !near(d));
+    // A noted commit day changes that day's counters and snapshots only.
+    const days = sampled.filter((d) => !due.has(d));
     const { keys, expected } = expectedSnapshots(orgId, rows, days);
     const stored = expected.length
       ? await db

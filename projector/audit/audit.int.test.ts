@@ -135,12 +135,9 @@ describe('continuous audit', () => {
       fixedCounters: await repaired('counters'),
     };
     const recent = await snaps.findOne({ metricName: 'recent_commits' });
-    const activity = await snaps.findOne({ metricName: 'activity_index' });
+    const day = await snaps.findOne({ metricName: 'dashboard_day' });
     await snaps.deleteOne({ _id: recent!._id });
-    await snaps.updateOne(
-      { _id: activity!._id },
-      { $set: { metricValue: activity!.metricValue + 7 } },
-    );
+    await snaps.updateOne({ _id: day!._id }, { $set: { metricValue: day!.metricValue + 7 } });
     const counters = Object.keys(expected().counters).filter((k) => k.includes('audit'));
     const [gone, high, lostMember] = [counters[0]!, counters[5]!, counters[10]!];
     await h.redis.del(gone);

@@ -26,7 +26,7 @@ export interface BatchPlan {
   readonly counters: CounterItem[];
   /** Per repo: the (org, repo, day)s whose `recent_commits` must be recomputed. */
   readonly repos: RepoChange[];
-  /** Per org: the days whose commits changed, for the activity windows around them. */
+  /** Per org: the days whose commits changed, whose `dashboard_day` must be recomputed. */
   readonly orgDays: Map<string, string[]>;
 }
 

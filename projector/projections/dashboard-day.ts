@@ -1,8 +1,7 @@
 import type { CommitDoc, DashboardDayPayload, MetricSnapshot } from '../../schemas/read-models.ts';
-import { MetricNames } from '../../schemas/read-models.ts';
+import { ALL_REPOS, MetricNames } from '../../schemas/read-models.ts';
 import { DAY_MS, dayEnd, dayStart, weekdayOfEpochDay } from '../../schemas/utc-day.ts';
 import { keepLatestName, type Named } from '../../schemas/latest-name.ts';
-import { ALL_REPOS } from './activity-index.ts';
 
 /** The commit fields a `dashboard_day` reads (the optional ones are missing in older documents). */
 export type DashboardCommit = Pick<
@@ -26,6 +25,8 @@ const HOUR_MS = 3_600_000;
 interface DevAcc extends Named {
   commits: number;
   files: number;
+  /** `<repoId>/<module>` pairs. */
+  modules: Set<string>;
 }
 interface RepoAcc extends Named {
   commits: number;
@@ -65,11 +66,12 @@ export class DashboardDay {
 
     let dev = this.#devs.get(c.authorGithubId);
     if (!dev) {
-      dev = { commits: 0, files: 0, namedAt: -Infinity, name: undefined };
+      dev = { commits: 0, files: 0, modules: new Set(), namedAt: -Infinity, name: undefined };
       this.#devs.set(c.authorGithubId, dev);
     }
     dev.commits++;
     dev.files += files;
+    for (const m of c.modulePaths ?? []) dev.modules.add(`${c.repoId}/${m}`);
     keepLatestName(dev, t, c.authorName);
 
     let repo = this.#repos.get(c.repoId);
@@ -122,6 +124,7 @@ export class DashboardDay {
           ...(d.name === undefined ? {} : { name: d.name }),
           commits: d.commits,
           files: d.files,
+          modules: [...d.modules].sort(compare),
         };
       }),
       modules: repoIds.flatMap((repoId) =>

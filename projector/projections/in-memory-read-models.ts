@@ -1,5 +1,4 @@
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
-import { activitySnapshot, windowEndsOf } from './activity-index.ts';
 import { commitKey } from './commit-doc.ts';
 import { commitsProjection } from './commits-projection.ts';
 import { utcDay } from '../../schemas/utc-day.ts';
@@ -37,7 +36,6 @@ export function readModelsOf(docs: readonly CommitDoc[]): ReadModels {
   const commits = [...docs].sort((a, b) => compare(commitKey(a), commitKey(b)));
   const counters = Object.fromEntries([...countersOf(commits)].sort(([a], [b]) => compare(a, b)));
   const byRepoDay = new Map<string, CommitDoc[]>();
-  const byOrg = new Map<string, CommitDoc[]>();
   const dashDays = new Map<string, DashboardDay>();
   for (const doc of commits) {
     const orgDay = `${doc.orgId}\u0000${utcDay(doc.timestamp)}`;
@@ -46,18 +44,11 @@ export function readModelsOf(docs: readonly CommitDoc[]): ReadModels {
     dash.add(doc);
     const key = `${doc.orgId}\u0000${doc.repoId}\u0000${utcDay(doc.timestamp)}`;
     push(byRepoDay, key, doc);
-    push(byOrg, doc.orgId, doc);
   }
   const snapshots: MetricSnapshot[] = [];
   for (const [key, list] of byRepoDay) {
     const [orgId, repoId, day] = key.split('\u0000') as [string, string, string];
     snapshots.push(recentCommitsSnapshot(orgId, repoId, day, list));
-  }
-  for (const [orgId, list] of byOrg) {
-    for (const end of windowEndsOf(list.map((c) => utcDay(c.timestamp)))) {
-      const snap = activitySnapshot(orgId, end, list);
-      if (snap) snapshots.push(snap);
-    }
   }
   for (const [key, dash] of dashDays) {
     const [orgId, day] = key.split('\u0000') as [string, string];

@@ -50,8 +50,12 @@ describe('read models', () => {
             },
           },
         ]);
-        // One activity window per day from the commits' day to six days later.
-        expect(models.snapshots.filter((s) => s.metricName === 'activity_index')).toHaveLength(7);
+        // One dashboard_day per org day; no stored activity windows (computed when read).
+        expect(models.snapshots.filter((s) => s.metricName === 'dashboard_day')).toHaveLength(1);
+        expect(models.snapshots.map((s) => s.metricName).sort()).toEqual([
+          'dashboard_day',
+          'recent_commits',
+        ]);
       });
   });
 

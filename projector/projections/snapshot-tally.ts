@@ -1,11 +1,4 @@
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
-import {
-  activityOfDays,
-  addToOrgDay,
-  windowEndsOf,
-  type DevDay,
-  type OrgDay,
-} from './activity-index.ts';
 import type { BatchPlan } from './batch-plan.ts';
 import { DashboardDay, dashboardDaySnapshot } from './dashboard-day.ts';
 import { utcDay } from '../../schemas/utc-day.ts';
@@ -18,24 +11,20 @@ export type TallyRow = Pick<
 > &
   Partial<Pick<CommitDoc, 'authorName' | 'utcOffsetMinutes' | 'repoName'>>;
 
-/**
- * Which snapshots to compute: `recent_commits` per repo day, `activity_index` around org
- * days, `dashboard_day` of the org days themselves.
- */
+/** Which snapshots to compute: `recent_commits` per repo day, `dashboard_day` per org day. */
 export type SnapshotKeys = Pick<BatchPlan, 'repos' | 'orgDays'>;
 
 /**
  * Running tallies of commits, from which every snapshot is computed: per (org, repo, day)
- * the count per developer, per (org, day) each developer's count and modules, and the
- * day's {@link DashboardDay} counts. Memory grows with org-days × (developers + repos +
- * modules), not with commits, so a rebuild can stream a whole collection through one.
- * Rows must be distinct by (repoId, sha), as the commits collection keeps them. The
- * snapshots equal those of {@link recentCommitsSnapshot}, {@link activitySnapshot} and
- * {@link dashboardDaySnapshot} over the same commits. Pure, order-independent.
+ * the count per developer, and per (org, day) the day's {@link DashboardDay} counts.
+ * Memory grows with org-days × (developers + repos + modules), not with commits, so a
+ * rebuild can stream a whole collection through one. Rows must be distinct by
+ * (repoId, sha), as the commits collection keeps them. The snapshots equal those of
+ * {@link recentCommitsSnapshot} and {@link dashboardDaySnapshot} over the same commits.
+ * Pure, order-independent.
  */
 export class SnapshotTally {
   readonly #repoDays = new Map<string, Map<string, number>>();
-  readonly #orgDays = new Map<string, OrgDay>();
   readonly #dashDays = new Map<string, DashboardDay>();
 
   add(row: TallyRow): void {
@@ -45,9 +34,6 @@ export class SnapshotTally {
     if (!counts) this.#repoDays.set(repoKey, (counts = new Map<string, number>()));
     counts.set(row.authorGithubId, (counts.get(row.authorGithubId) ?? 0) + 1);
     const orgKey = `${row.orgId}\u0000${day}`;
-    let orgDay = this.#orgDays.get(orgKey);
-    if (!orgDay) this.#orgDays.set(orgKey, (orgDay = new Map<string, DevDay>()));
-    addToOrgDay(orgDay, row);
     let dash = this.#dashDays.get(orgKey);
     if (!dash) this.#dashDays.set(orgKey, (dash = new DashboardDay()));
     dash.add(row);
@@ -63,10 +49,6 @@ export class SnapshotTally {
       }
     }
     for (const [orgId, days] of keys.orgDays) {
-      for (const end of windowEndsOf(days)) {
-        const snap = activityOfDays(orgId, end, (day) => this.#orgDays.get(`${orgId}\u0000${day}`));
-        if (snap) out.push(snap);
-      }
       for (const day of days) {
         const snap = dashboardDaySnapshot(orgId, day, this.#dashDays.get(`${orgId}\u0000${day}`));
         if (snap) out.push(snap);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
-import { ACTIVITY_WINDOW_DAYS } from '../projections/activity-index.ts';
 import { snapshotGenKey, snapshotLeaseKey } from '../../schemas/redis-keys.ts';
 import { addDays, dayEnd, daysBetween, dayStart } from '../../schemas/utc-day.ts';
 import { SnapshotTally, type SnapshotKeys } from '../projections/snapshot-tally.ts';
@@ -179,8 +178,8 @@ export class SnapshotWriter {
     const misses: { orgId: string; from: string; to: string }[] = [];
     orgs.forEach((orgId, i) => {
       const days = keys.orgDays.get(orgId)!;
-      const from = addDays(days[0]!, -(ACTIVITY_WINDOW_DAYS - 1));
-      const to = addDays(days.at(-1)!, ACTIVITY_WINDOW_DAYS - 1);
+      const from = days[0]!;
+      const to = days.at(-1)!;
       const cached = this.#cache.get(cacheKey(target, orgId));
       if (
         this.#useCache &&
