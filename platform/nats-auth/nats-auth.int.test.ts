@@ -167,6 +167,30 @@ describe('nats auth - the analyst reads and cannot change the log', () => {
     expect(projectorAfter).toEqual(projectorBefore);
   });
 
+  it("nats auth - the analyst cannot list consumers, so it cannot learn the gateway's ordered consumer's name to edit it", async () => {
+    // A create naming an existing consumer edits it (a narrower filter would starve the
+    // gateway silently); what keeps the gateway's and replay's consumers safe is that their
+    // names are random and analysts may not list them.
+    const { js: gatewayJs } = await as('gateway');
+    const gatewayConsumer = await gatewayJs.consumers.get(Streams.updates.name);
+    expect((await gatewayConsumer.next({ expires: 5000 }))?.subject).toBe(
+      'teampulse.updates.acme.1',
+    );
+    const { nc, jsm } = await as('analyst');
+    await expect(jsm.consumers.list(Streams.updates.name).next()).rejects.toThrow(
+      /Permissions Violation for Publish to "\$JS.API.CONSUMER.LIST.UPDATES"/,
+    );
+    await expect(nc.request('$JS.API.CONSUMER.NAMES.UPDATES', '{}')).rejects.toThrow(DENIED);
+    await expect(jsm.consumers.list(Streams.github.name).next()).rejects.toThrow(DENIED);
+    expect(nc.isClosed()).toBe(false);
+    // The gateway's consumer still reads everything.
+    const { js: adminJs } = await as('admin');
+    await adminJs.publish('teampulse.updates.other.2', '{"seq":2}');
+    expect((await gatewayConsumer.next({ expires: 5000 }))?.subject).toBe(
+      'teampulse.updates.other.2',
+    );
+  });
+
   it("nats auth - a denied core publish or subscribe is one clear line in the role's log", async () => {
     const lines: string[] = [];
     const logger = createLogger(

@@ -52,6 +52,8 @@ describe('nats auth permissions', () => {
       '$JS.API.STREAM.UPDATE.GITHUB',
       '$JS.API.STREAM.CREATE.MINE',
       '$JS.API.CONSUMER.DELETE.GITHUB.eph1',
+      '$JS.API.CONSUMER.NAMES.UPDATES',
+      '$JS.API.CONSUMER.LIST.GITHUB',
       '$JS.API.CONSUMER.CREATE.GITHUB.projector',
       '$JS.API.CONSUMER.CREATE.GITHUB',
       '$JS.API.CONSUMER.CREATE.GITHUB.projector.github.push.>',

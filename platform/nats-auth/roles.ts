@@ -177,8 +177,6 @@ export const ROLE_PERMISSIONS = {
         `${API}.INFO`,
         `${API}.STREAM.NAMES`,
         `${API}.STREAM.LIST`,
-        `${API}.CONSUMER.NAMES.*`,
-        `${API}.CONSUMER.LIST.*`,
         // GITHUB holds the projector's durable: consumers there only by name.
         ...readStream(github.name, false),
         ...readStream(updates.name),
@@ -198,6 +196,10 @@ export const ROLE_PERMISSIONS = {
         `${API}.STREAM.MSG.DELETE.>`,
         `${API}.CONSUMER.DELETE.>`,
         `${API}.CONSUMER.DURABLE.CREATE.>`,
+        // A consumer create naming an existing consumer edits it. The gateway's and replay's
+        // ordered consumers have random names; listing them would hand those names out.
+        `${API}.CONSUMER.NAMES.>`,
+        `${API}.CONSUMER.LIST.>`,
         // The bare create on the stream of TeamPulse's durables (see readStream).
         `${API}.CONSUMER.CREATE.${github.name}`,
         ...touchDurables,
