@@ -296,19 +296,28 @@ describe('analysts - the nats CLI, as the README shows it', () => {
     expect(body.commits).toHaveLength(1);
   });
 
-  it('as an analyst, `nats pub` into the log and `nats stream rm` are refused and change nothing', async () => {
+  it('as an analyst, `nats pub` into the log and `nats stream rm`, `purge` and `edit` are refused and change nothing', async () => {
     const jsm = await jetstreamManager(log.nc);
     const before = (await jsm.streams.info('GITHUB')).state;
+    const config = (await jsm.streams.info('GITHUB')).config;
     const pub = run([nats, 'pub', 'github.push.octo.hello-world', '{"commits":[]}']);
     await pub.exited;
-    const rm = run([nats, 'stream', 'rm', 'GITHUB', '-f']);
-    expect(await rm.exited).not.toBe(0);
-    expect(rm.stderr()).toMatch(/Permissions Violation|permission/i);
+    // Side by side: each waits out the CLI's 5 s request timeout before it reports.
+    const refusals = [
+      ['stream', 'rm', 'GITHUB', '-f'],
+      ['stream', 'purge', 'GITHUB', '-f'],
+      ['stream', 'edit', 'GITHUB', '--max-msgs', '1', '-f'],
+    ].map((args) => ({ args: args.join(' '), p: run([nats, ...args]) }));
+    for (const { args, p } of refusals) {
+      expect(await p.exited, args).not.toBe(0);
+      expect(p.stderr(), args).toMatch(/Permissions Violation|permission/i);
+    }
     // A core publish is fire-and-forget: give the server time to have refused it.
     await log.nc.flush();
     await new Promise((r) => setTimeout(r, 200));
     const after = (await jsm.streams.info('GITHUB')).state;
     expect(after.last_seq).toBe(before.last_seq);
     expect(after.messages).toBe(before.messages);
+    expect((await jsm.streams.info('GITHUB')).config).toEqual(config);
   });
 });
