@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../platform/config.ts';
+import { initAuthDir } from '../platform/nats-auth/mod.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { LogHeaders, Streams } from '../schemas/streams.ts';
 import { analystEnv, connectAsAnalyst, seedLog, type LogSeeder } from '../test/support/analysts.ts';
@@ -327,6 +331,23 @@ describe('tail - the real command', () => {
       /^teampulse: permission denied: subscription _INBOX\.\S+ \(reading GITHUB github\.\*\.\*\.\*\) \(check NATS_CREDS/,
     );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('credentials of another installation: one line saying NATS refused them, exit 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tp-tail-creds-'));
+    try {
+      const other = await initAuthDir(join(dir, 'other'));
+      const r = await cli(['--until-end'], {
+        NATS_URL: servers.natsUrl,
+        NATS_CREDS: other.creds.analyst,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `teampulse: NATS at ${servers.natsUrl} refused the credentials from NATS_CREDS (${other.creds.analyst}): Authorization Violation\n`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('no credentials: one line naming the missing setting, exit 1', async () => {
