@@ -191,6 +191,25 @@ describe('nats auth - the analyst reads and cannot change the log', () => {
     );
   });
 
+  it('nats auth - a durable of its own is not refused (subjects cannot tell it from an ephemeral), but the analyst cannot delete it; admin can', async () => {
+    // What the README says: the name rides in the create's subject for both kinds, and
+    // the durable flag in the body, past every subject rule. GITHUB keeps by limits, so
+    // such a consumer holds nothing back; it only lingers until an admin removes it.
+    const before = await logCounts();
+    const { jsm } = await as('analyst');
+    const made = await jsm.consumers.add(Streams.github.name, {
+      durable_name: 'alice-durable',
+      ack_policy: AckPolicy.Explicit,
+    });
+    expect(made.config.durable_name).toBe('alice-durable');
+    await expect(jsm.consumers.delete(Streams.github.name, 'alice-durable')).rejects.toThrow(
+      /Permissions Violation for Publish to "\$JS.API.CONSUMER.DELETE.GITHUB.alice-durable"/,
+    );
+    const { jsm: adminJsm } = await as('admin');
+    expect(await adminJsm.consumers.delete(Streams.github.name, 'alice-durable')).toBe(true);
+    expect(await logCounts()).toEqual(before);
+  });
+
   it("nats auth - a denied core publish or subscribe is one clear line in the role's log", async () => {
     const lines: string[] = [];
     const logger = createLogger(
