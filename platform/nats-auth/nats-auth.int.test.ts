@@ -210,6 +210,30 @@ describe('nats auth - the analyst reads and cannot change the log', () => {
     expect(await logCounts()).toEqual(before);
   });
 
+  it("nats auth - a push consumer delivering into the log's or UPDATES' subjects puts nothing there", async () => {
+    // The server sends a push consumer's messages itself, past the analyst's publish rules:
+    // checked here that it delivers nothing into a stream's subjects (an inbox gets it).
+    const before = await logCounts();
+    const { nc, jsm } = await as('analyst');
+    let intoStreams = 0;
+    let intoInbox = 0;
+    nc.subscribe('github.>', { callback: () => void intoStreams++ });
+    nc.subscribe('teampulse.updates.>', { callback: () => void intoStreams++ });
+    nc.subscribe('_INBOX.push-probe', { callback: () => void intoInbox++ });
+    await nc.flush();
+    const push = (stream: string, name: string, deliver_subject: string) =>
+      jsm.consumers.add(stream, { name, deliver_subject, ack_policy: AckPolicy.None });
+    await push(Streams.updates.name, 'into-log', 'github.push.evil.repo');
+    await push(Streams.github.name, 'into-updates', 'teampulse.updates.evil.1');
+    await push(Streams.updates.name, 'into-inbox', '_INBOX.push-probe');
+    const deadline = Date.now() + 5000;
+    while (intoInbox === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(intoInbox).toBeGreaterThan(0);
+    expect(intoStreams).toBe(0);
+    expect(await logCounts()).toEqual(before);
+  });
+
   it("nats auth - a denied core publish or subscribe is one clear line in the role's log", async () => {
     const lines: string[] = [];
     const logger = createLogger(
