@@ -2,12 +2,15 @@
  * Every subject TeamPulse builds or parses, in one place:
  * - the log: `github.<event>.<owner>.<repo>`;
  * - updates: `teampulse.updates.<orgId>.<repoId>`;
- * - dead letters: `dlq.<log subject>`.
+ * - dead letters: `dlq.<log subject>`;
+ * - alerts: `teampulse.alerts.<kind>`.
  *
  * NATS tokens cannot hold `.`, `*`, `>` or whitespace, so those (and `%`, the escape
  * character itself, and control characters) are percent-encoded. Because `%` is always
  * encoded, the mapping is reversible and two different names never share a token.
  */
+
+import { Subjects } from './streams.ts';
 
 /**
  * Longest log subject ingest publishes. NATS closes a connection whose protocol line
@@ -45,7 +48,7 @@ export function githubSubject(
 ): string {
   const o = owner ? encodeToken(owner.toLowerCase()) : NO_REPO_TOKEN;
   const r = repo ? encodeToken(repo.toLowerCase()) : NO_REPO_TOKEN;
-  return `github.${encodeToken(event)}.${o}.${r}`;
+  return `${SubjectRoots.github}.${encodeToken(event)}.${o}.${r}`;
 }
 
 /** Parses a log subject back into its parts (`undefined` owner/repo for {@link NO_REPO_TOKEN}). */
@@ -55,7 +58,7 @@ export function parseGithubSubject(subject: string): {
   repo?: string;
 } {
   const parts = subject.split('.');
-  if (parts.length !== 4 || parts[0] !== 'github')
+  if (parts.length !== 4 || parts[0] !== SubjectRoots.github)
     throw new RangeError(`not a log subject: ${subject}`);
   const [, event, owner, repo] = parts as [string, string, string, string];
   return {
@@ -65,7 +68,18 @@ export function parseGithubSubject(subject: string): {
   };
 }
 
-const UPDATES_PREFIX = 'teampulse.updates.';
+/**
+ * The leading tokens of each family of subjects: a filter lies inside a family when its
+ * first tokens are these (`teampulse tail --subject` picks its stream by them).
+ */
+export const SubjectRoots = {
+  github: 'github',
+  updates: 'teampulse.updates',
+  alerts: Subjects.alertsPrefix,
+} as const;
+
+const UPDATES_PREFIX = `${SubjectRoots.updates}.`;
+const ALERTS_PREFIX = `${SubjectRoots.alerts}.`;
 const DLQ_PREFIX = 'dlq.';
 
 /** Subject of a COMMITS_UPDATED message for one repository. */
@@ -101,6 +115,23 @@ export function updatesOrgFilter(orgToken: string): string {
   return `${UPDATES_PREFIX}${orgToken}.>`;
 }
 
+/** Subject filter of updates: of one org (by id), of one repository, or `*` for what is not given. */
+export function updatesFilter(opts: { orgId?: string; repoId?: string } = {}): string {
+  const o = opts.orgId ? encodeToken(opts.orgId) : '*';
+  const r = opts.repoId ? encodeToken(opts.repoId) : '*';
+  return `${UPDATES_PREFIX}${o}.${r}`;
+}
+
+/** The kind of an alert from its subject (`dlq` of `teampulse.alerts.dlq`); a RangeError when it is not one. */
+export function parseAlertsSubject(subject: string): string {
+  const tokens = subject.startsWith(ALERTS_PREFIX)
+    ? subject.slice(ALERTS_PREFIX.length).split('.')
+    : [];
+  if (tokens.length === 0 || tokens.some((t) => t.length === 0))
+    throw new RangeError(`not an alerts subject: ${subject}`);
+  return tokens.map(decodeToken).join('.');
+}
+
 /** Subject a log message is dead-lettered under. */
 export function dlqSubject(logSubject: string): string {
   return DLQ_PREFIX + logSubject;
@@ -115,7 +146,7 @@ export function parseDlqSubject(subject: string): string {
 
 /** Filter of every log subject of one event, whatever its owner and repo (the projector's `github.push.>`). */
 export function githubEventFilter(event: string): string {
-  return `github.${encodeToken(event)}.>`;
+  return `${SubjectRoots.github}.${encodeToken(event)}.>`;
 }
 
 /** Subject filter of every log event of one org (or one repo of it). */
@@ -123,5 +154,5 @@ export function githubFilter(opts: { event?: string; owner?: string; repo?: stri
   const e = opts.event ? encodeToken(opts.event) : '*';
   const o = opts.owner ? encodeToken(opts.owner.toLowerCase()) : '*';
   const r = opts.repo ? encodeToken(opts.repo.toLowerCase()) : '*';
-  return `github.${e}.${o}.${r}`;
+  return `${SubjectRoots.github}.${e}.${o}.${r}`;
 }

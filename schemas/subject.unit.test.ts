@@ -6,12 +6,16 @@ import {
   encodeToken,
   githubEventFilter,
   githubSubject,
+  parseAlertsSubject,
   parseDlqSubject,
   parseGithubSubject,
   parseUpdatesSubject,
+  SubjectRoots,
+  updatesFilter,
   updatesOrgFilter,
   updatesSubject,
 } from './subject.ts';
+import { Streams, Subjects } from './streams.ts';
 
 describe('subject', () => {
   it('subject - lower-cases owner and repo and keeps plain names as they are', () => {
@@ -111,6 +115,25 @@ describe('subject', () => {
     expect(orgTokenOfRoom(orgRoom('socket.io'))).toBe(token);
     expect(() => orgTokenOfRoom('repo:x')).toThrow(RangeError);
     expect(() => orgTokenOfRoom('org:')).toThrow(RangeError);
+  });
+
+  it('subject - updates filters take an org id, a repository id, both or neither', () => {
+    expect(updatesFilter()).toBe('teampulse.updates.*.*');
+    expect(updatesFilter({ orgId: 'socket.io' })).toBe('teampulse.updates.socket%2Eio.*');
+    expect(updatesFilter({ repoId: '42' })).toBe('teampulse.updates.*.42');
+    expect(updatesFilter({ orgId: 'acme', repoId: '42' })).toBe(updatesSubject('acme', '42'));
+  });
+
+  it('subject - an alert subject parses to its kind; anything else is a RangeError', () => {
+    expect(parseAlertsSubject(Subjects.alertsDlq)).toBe('dlq');
+    expect(() => parseAlertsSubject('teampulse.alerts.')).toThrow(RangeError);
+    expect(() => parseAlertsSubject('teampulse.updates.a.b')).toThrow(RangeError);
+  });
+
+  it('subject - each family root is what its stream and filters begin with', () => {
+    expect(Streams.github.subjects).toEqual([`${SubjectRoots.github}.>`]);
+    expect(Streams.updates.subjects).toEqual([`${SubjectRoots.updates}.>`]);
+    expect(Subjects.alertsAll).toBe(`${SubjectRoots.alerts}.>`);
   });
 
   it('subject - rejects what is not a log subject, and empty tokens', () => {

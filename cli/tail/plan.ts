@@ -1,12 +1,12 @@
 import { Streams, Subjects } from '../../schemas/streams.ts';
-import { encodeToken, githubFilter } from '../../schemas/subject.ts';
+import { githubFilter, SubjectRoots, updatesFilter } from '../../schemas/subject.ts';
 import { TailInputError } from './errors.ts';
 
 /** What `teampulse tail` can read: a stream of the log, or the (unstored) alerts. */
 export const TailSources = {
-  github: { stream: Streams.github.name, prefix: 'github' },
-  updates: { stream: Streams.updates.name, prefix: 'teampulse.updates' },
-  alerts: { stream: undefined, prefix: Subjects.alertsPrefix },
+  github: { stream: Streams.github.name, prefix: SubjectRoots.github },
+  updates: { stream: Streams.updates.name, prefix: SubjectRoots.updates },
+  alerts: { stream: undefined, prefix: SubjectRoots.alerts },
 } as const;
 export type TailSource = keyof typeof TailSources;
 
@@ -102,12 +102,15 @@ function filteredSubject(o: TailOptions): { source: TailSource; subject: string 
       // Updates are keyed by org id and repository id (teampulse.updates.<orgId>.<repoId>).
       return {
         source: 'updates',
-        subject: `teampulse.updates.${org ? encodeToken(org.toLowerCase()) : '*'}.${repo ? encodeToken(repo) : '*'}`,
+        subject: updatesFilter({
+          ...(org ? { orgId: org.toLowerCase() } : {}),
+          ...(repo ? { repoId: repo } : {}),
+        }),
       };
     case 'alerts':
       if (event !== undefined || org !== undefined || repo !== undefined)
         throw new TailInputError('alerts take no --event, --org or --repo; use --subject');
-      return { source: 'alerts', subject: `${Subjects.alertsPrefix}.>` };
+      return { source: 'alerts', subject: Subjects.alertsAll };
   }
 }
 

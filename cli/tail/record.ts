@@ -1,5 +1,10 @@
-import { GithubHeaders, LogHeaders } from '../../schemas/streams.ts';
-import { decodeToken, parseGithubSubject } from '../../schemas/subject.ts';
+import { headerDeliveryId } from '../../platform/log/headers.ts';
+import { LogHeaders } from '../../schemas/streams.ts';
+import {
+  parseAlertsSubject,
+  parseGithubSubject,
+  parseUpdatesSubject,
+} from '../../schemas/subject.ts';
 import type { TailSource } from './plan.ts';
 
 /** One message as `--output ndjson` prints it (one JSON object per line). */
@@ -49,10 +54,11 @@ function tokensOf(source: TailSource, subject: string): Record<string, string> {
       const { event, owner, repo } = parseGithubSubject(subject);
       return { event, ...(owner ? { owner } : {}), ...(repo ? { repo } : {}) };
     }
-    const parts = subject.split('.');
-    if (source === 'updates' && parts.length === 4)
-      return { org: decodeToken(parts[2] ?? ''), repo: decodeToken(parts[3] ?? '') };
-    return { kind: parts.slice(2).map(decodeToken).join('.') };
+    if (source === 'updates') {
+      const { orgId, repoId } = parseUpdatesSubject(subject);
+      return { org: orgId, repo: repoId };
+    }
+    return { kind: parseAlertsSubject(subject) };
   } catch {
     // A subject someone published outside TeamPulse's mapping: no tokens to show.
     return {};
@@ -78,9 +84,7 @@ export function humanLine(source: TailSource, r: TailRecord): string {
   const body = isObject(r.body) ? r.body : {};
   if (source === 'github') {
     const where = r.tokens.owner ? `${r.tokens.owner}/${r.tokens.repo ?? '~'}` : '~';
-    const delivery = first(
-      r.headers[GithubHeaders['x-github-delivery']] ?? r.headers[LogHeaders.msgId],
-    );
+    const delivery = headerDeliveryId((name) => first(r.headers[name]) || undefined);
     const detail =
       r.tokens.event === 'push' && Array.isArray(body.commits)
         ? `${body.commits.length} commit${body.commits.length === 1 ? '' : 's'}`

@@ -104,6 +104,15 @@ export function setBodyRef(h: MsgHdrs, body: BodyRef): void {
   h.set(LogHeaders.bodySize, String(body.size));
 }
 
+/**
+ * The delivery id a log message's headers name: X-GitHub-Delivery, else ce-id, else
+ * Nats-Msg-Id; undefined when none does. `get`: a header's value by name, or undefined.
+ * For readers holding headers in another form than `MsgHdrs` (`teampulse tail`'s records).
+ */
+export function headerDeliveryId(get: (name: string) => string | undefined): string | undefined {
+  return get(GithubHeaders['x-github-delivery']) ?? get(LogHeaders.ceId) ?? get(LogHeaders.msgId);
+}
+
 /** Reads a log message's headers back (any message of the log, old ones included). */
 export function readLogHeaders(h: MsgHdrs | undefined, seq: number): ReadLogHeaders {
   const get = (k: string): string | undefined => h?.get(k) || undefined;
@@ -111,11 +120,7 @@ export function readLogHeaders(h: MsgHdrs | undefined, seq: number): ReadLogHead
   const received = get(LogHeaders.receivedAt) ?? get(LogHeaders.ceTime);
   const ref = get(LogHeaders.bodyRef);
   return {
-    deliveryId:
-      get(GithubHeaders['x-github-delivery']) ??
-      get(LogHeaders.ceId) ??
-      get(LogHeaders.msgId) ??
-      `seq-${seq}`,
+    deliveryId: headerDeliveryId(get) ?? `seq-${seq}`,
     event:
       get(GithubHeaders['x-github-event']) ??
       (ceType?.startsWith(CE_TYPE_PREFIX) ? ceType.slice(CE_TYPE_PREFIX.length) : undefined),

@@ -6,6 +6,7 @@ import {
   type LogHeaderInput,
   ceSource,
   headerBytes,
+  headerDeliveryId,
   readDeadLetterHeaders,
   readLogHeaders,
   writeDeadLetterHeaders,
@@ -57,6 +58,14 @@ describe('log headers', () => {
       body: undefined,
     });
     expect(readLogHeaders(undefined, 3)).toMatchObject({ deliveryId: 'seq-3', event: undefined });
+  });
+
+  it('log headers - headers held as a plain record give the same delivery id, or none', () => {
+    const record: Record<string, string> = { [LogHeaders.ceId]: 'ce-1', [LogHeaders.msgId]: 'm-1' };
+    expect(headerDeliveryId((name) => record[name])).toBe('ce-1');
+    record[GithubHeaders['x-github-delivery']] = 'gh-1';
+    expect(headerDeliveryId((name) => record[name])).toBe('gh-1');
+    expect(headerDeliveryId(() => undefined)).toBeUndefined();
   });
 
   it('log headers - ce-source percent-encodes owner and repo into a URI-reference', () => {
