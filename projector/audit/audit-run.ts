@@ -3,7 +3,7 @@ import type { Db, Filter } from 'mongodb';
 import type { Logger } from '../../platform/logger.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { MetricSnapshot } from '../../schemas/read-models.ts';
-import { devDayKey } from '../../schemas/redis-keys.ts';
+import { devDayKey, orgDaySeenKey } from '../../schemas/redis-keys.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import type { RepoChange } from '../projections/batch-plan.ts';
 import { commitKey } from '../projections/commit-doc.ts';
@@ -215,8 +215,9 @@ async function explainForeign(
   const known = new Set<string>();
   for (const row of found) {
     if (row.orgId !== orgId) continue;
-    const key = devDayKey(orgId, row.authorGithubId, utcDay(row.timestamp), target.redisNamespace);
-    if (!truth.seenKey.endsWith(`:commits:${utcDay(row.timestamp)}:seen`)) continue;
+    const day = utcDay(row.timestamp);
+    if (truth.seenKey !== orgDaySeenKey(orgId, day, target.redisNamespace)) continue;
+    const key = devDayKey(orgId, row.authorGithubId, day, target.redisNamespace);
     let members = truth.byKey.get(key);
     if (!members) truth.byKey.set(key, (members = new Set()));
     members.add(commitKey(row));
