@@ -5,6 +5,7 @@ import {
   type ResyncFrame,
   type UpdateFrame,
 } from '../schemas/ws-frames.ts';
+import { DAY_MS, utcDay } from '../schemas/utc-day.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { ConnectionState } from './connection-state.ts';
 import { BadFrameError, GatewayHttpError, UnauthorizedError } from './errors.ts';
@@ -61,9 +62,6 @@ export interface Client {
   close(): void;
 }
 
-const DAY_MS = 86_400_000;
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /**
  * Fetches each org's dashboard, then follows `/ws?since=<asOfSeq>`: updates arrive through
  * `onUpdate` with no gap, across disconnects (jittered exponential backoff, resuming after
@@ -98,8 +96,8 @@ class Connection implements Client {
     if (opts.orgs.length === 0) throw new TypeError('connect: orgs must name at least one org');
     this.#o = opts;
     this.#token = opts.token;
-    this.#to = opts.to ?? day(Date.now());
-    this.#from = opts.from ?? day(Date.parse(this.#to) - 29 * DAY_MS);
+    this.#to = opts.to ?? utcDay(Date.now());
+    this.#from = opts.from ?? utcDay(Date.parse(this.#to) - 29 * DAY_MS);
   }
 
   start(): void {

@@ -1,5 +1,6 @@
 // The day heatmap: one column per week (Monday on top), month labels above, weekday labels
 // on the left, one focusable cell per day of the range with its count as label and tooltip.
+import { DAY_MS } from '../../schemas/utc-day.ts';
 import { commits, dayDate, esc, green, MONTHS, shortDay, weekday, WEEKDAYS } from './svg-kit.js';
 
 const LEFT = 30;
@@ -25,7 +26,7 @@ export function calendarSvg(days) {
     const row = (offset + i) % 7;
     const x = LEFT + col * step;
     const y = TOP + row * step;
-    const date = new Date(first.getTime() + i * 864e5);
+    const date = new Date(first.getTime() + i * DAY_MS);
     const month = date.getUTCMonth();
     if (month !== lastMonth && (row === 0 || i === 0) && x - lastLabelX > 26) {
       out.push(`<text x="${x}" y="${TOP - 5}">${MONTHS[month]}</text>`);

@@ -1,6 +1,7 @@
 // Small helpers the page's panels share: escaping, number and date formats, colour scales,
 // and the delegated behaviour of chart cells (tooltip, arrow keys). Panels build their DOM
 // as one string each, so a year of data is one parse, not thousands of createElement calls.
+import { dayStart } from '../../schemas/utc-day.ts';
 
 /** Escapes text for HTML and SVG markup (element content and quoted attributes). */
 export function esc(value) {
@@ -43,7 +44,7 @@ export const MONTHS = [
 ];
 
 /** `YYYY-MM-DD` (UTC) → its Date at midnight UTC. */
-export const dayDate = (day) => new Date(`${day}T00:00:00Z`);
+export const dayDate = dayStart;
 /** Monday = 0 … Sunday = 6 of a UTC day. */
 export const weekday = (day) => (dayDate(day).getUTCDay() + 6) % 7;
 /** "Nov 19" (or "Nov 19, 2025" with the year). */

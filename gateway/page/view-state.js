@@ -1,10 +1,7 @@
 // What the page shows — org, from, to — lives in the address bar (`?org=…&from=…&to=…`), so
 // a view can be bookmarked and back/forward walks through the views.
 
-const DAY_MS = 864e5;
-/** A Date's UTC day, `YYYY-MM-DD`. */
-export const utcDay = (ms) => new Date(ms).toISOString().slice(0, 10);
-const isDay = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+import { DAY_MS, daysBetween, isUtcDay, utcDay } from '../../schemas/utc-day.ts';
 
 /** The presets: the last n UTC days, today included. */
 export const PRESETS = [7, 30, 90, 365];
@@ -22,7 +19,7 @@ export function readView(orgs, search = location.search) {
   const p = new URLSearchParams(search);
   const org = p.get('org') || orgs[0] || '';
   const to = p.get('to') || utcDay(Date.now());
-  const from = p.get('from') || (isDay(to) ? utcDay(Date.parse(to) - 29 * DAY_MS) : to);
+  const from = p.get('from') || (isUtcDay(to) ? utcDay(Date.parse(to) - 29 * DAY_MS) : to);
   return { org, from, to };
 }
 
@@ -34,7 +31,7 @@ export function viewUrl(view) {
 
 /** Which preset a view is, if any (ends today, spans exactly that many days). */
 export function presetOf(view, now = Date.now()) {
-  if (!isDay(view.from) || view.to !== utcDay(now)) return undefined;
-  const days = Math.round((Date.parse(view.to) - Date.parse(view.from)) / DAY_MS) + 1;
+  if (!isUtcDay(view.from) || view.to !== utcDay(now)) return undefined;
+  const days = daysBetween(view.from, view.to) + 1;
   return PRESETS.includes(days) ? days : undefined;
 }

@@ -7,7 +7,7 @@
 import type { Db, Filter } from 'mongodb';
 import { readModelsOf } from '../../projector/testing/mod.ts';
 import { Collections, MetricNames, snapshotId, type CommitDoc } from '../../schemas/read-models.ts';
-import { addDays } from '../../schemas/utc-day.ts';
+import { addDays, utcDay } from '../../schemas/utc-day.ts';
 
 /** What was seeded for an org, and the counts the page must show for it. */
 export interface SeededOrg {
@@ -30,7 +30,7 @@ export function localSlot(at: Date, offsetMinutes = 0): string {
 
 /** Adds one commit document to the counts of `org`. */
 export function count(org: SeededOrg, c: CommitDoc): void {
-  const day = c.timestamp.toISOString().slice(0, 10);
+  const day = utcDay(c.timestamp);
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   org.commits++;
   bump(org.byDay, day);

@@ -4,6 +4,7 @@
  */
 import { fakeSha, type FakePush } from '../../platform/github/push-payload.ts';
 import { devDayKey } from '../../schemas/redis-keys.ts';
+import { utcDay } from '../../schemas/utc-day.ts';
 import { seededRandom } from './seeded-random.ts';
 
 /** One delivery as the sender posts it; a redelivery repeats an earlier `id` and `push`. */
@@ -92,7 +93,7 @@ export function expectedModel(corpus: readonly CorpusDelivery[]): ExpectedModel 
     for (const c of push.commits) {
       const member = `${push.repoId}:${c.sha!}`;
       commits.add(member);
-      const key = devDayKey(push.owner.toLowerCase(), c.author, c.timestamp.slice(0, 10));
+      const key = devDayKey(push.owner.toLowerCase(), c.author, utcDay(new Date(c.timestamp)));
       let set = perKey.get(key);
       if (!set) perKey.set(key, (set = new Set()));
       set.add(member);
