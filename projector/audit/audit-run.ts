@@ -6,7 +6,7 @@ import type { MetricSnapshot } from '../../schemas/read-models.ts';
 import { devDayKey, orgDaySeenKey } from '../../schemas/redis-keys.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import type { RepoChange } from '../projections/batch-plan.ts';
-import { commitKey } from '../projections/commit-doc.ts';
+import { commitKey, parseCommitKey } from '../projections/commit-doc.ts';
 import { SnapshotTally, type SnapshotKeys, type TallyRow } from '../projections/snapshot-tally.ts';
 import type { SnapshotWriter } from '../stores/snapshot-writer.ts';
 import { snapshotId, TALLY_FIELDS } from '../stores/snapshot-store.ts';
@@ -202,10 +202,9 @@ async function explainForeign(
   foreign: readonly string[],
   out: AuditTally,
 ): Promise<string[]> {
-  const pairs = foreign.map((m) => {
-    const i = m.indexOf(':');
-    return { repoId: m.slice(0, i), sha: m.slice(i + 1) };
-  });
+  // A member that is no commit key names no commit: bogus without a query.
+  const pairs = foreign.flatMap((m) => parseCommitKey(m) ?? []);
+  if (pairs.length === 0) return [...foreign];
   const found = await deps.db
     .collection<Row>(target.commits)
     .find({ $or: pairs }, { projection: TALLY_FIELDS })

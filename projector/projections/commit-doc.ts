@@ -9,6 +9,16 @@ export function commitKey(doc: Pick<CommitDoc, 'repoId' | 'sha'>): string {
 }
 
 /**
+ * Inverse of {@link commitKey} (a seen set's member read back); undefined when `key` is
+ * not one (a sha holds no `:`, so the last one splits).
+ */
+export function parseCommitKey(key: string): Pick<CommitDoc, 'repoId' | 'sha'> | undefined {
+  const i = key.lastIndexOf(':');
+  if (i <= 0 || i === key.length - 1) return undefined;
+  return { repoId: key.slice(0, i), sha: key.slice(i + 1) };
+}
+
+/**
  * The `commits` documents of a push, one per commit, whether or not GitHub marked it
  * `distinct` (a non-distinct commit may be new to this repository's read model; the
  * (repoId, sha) key makes a second sighting a no-op anyway). Optional fields are left out

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { PushEvent } from '../../schemas/push-event.ts';
 import { CommitDoc } from '../../schemas/read-models.ts';
 import { buildPushPayload } from '../../platform/github/push-payload.ts';
-import { commitDocsOf, repoNameOf, utcOffsetMinutesOf } from './commit-doc.ts';
+import {
+  commitDocsOf,
+  commitKey,
+  parseCommitKey,
+  repoNameOf,
+  utcOffsetMinutesOf,
+} from './commit-doc.ts';
 
 describe('commit doc', () => {
   it("commit doc - the UTC offset is read from the timestamp's own offset", () => {
@@ -52,5 +58,11 @@ describe('commit doc', () => {
     expect(Object.keys(bob ?? {})).not.toContain('utcOffsetMinutes');
     expect(bob?.repoName).toBe('Acme/web');
     for (const doc of [alice, bob]) expect(CommitDoc.safeParse(doc).success).toBe(true);
+  });
+
+  it('commit doc - a commit key reads back to its repository and sha; what is none gives undefined', () => {
+    const doc = { repoId: '42', sha: 'a'.repeat(40) };
+    expect(parseCommitKey(commitKey(doc))).toEqual(doc);
+    for (const bad of ['garbage', ':abc', '42:']) expect(parseCommitKey(bad)).toBeUndefined();
   });
 });
