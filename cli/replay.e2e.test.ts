@@ -7,6 +7,7 @@ import {
   type ReplayHarness,
 } from '../replay/testing/mod.ts';
 import type { ReplaySummary } from '../replay/mod.ts';
+import { REPLAY_LOCK_KEY } from '../schemas/redis-keys.ts';
 import { ReplayCollections } from '../schemas/replay.ts';
 import { waitFor, type Harness } from '../projector/testing/mod.ts';
 import { finished, runCli, serverEnv, startCli, CLI_TEST_TIMEOUT } from './testing/run-cli.ts';
@@ -121,7 +122,7 @@ describe('teampulse replay', () => {
       expect(busy.stderr.trim().split('\n')).toHaveLength(1);
 
       // The dead holder's lease runs out by itself; ending it now saves the test 30 s.
-      await h.redis.del('teampulse:replay:lock');
+      await h.redis.del(REPLAY_LOCK_KEY);
       const res = await runCli(['replay', '--resume', '--json'], env);
       expect(res.code, res.stderr).toBe(0);
       const summary = JSON.parse(res.stdout) as ReplaySummary;
