@@ -21,7 +21,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DeliverPolicy, type jetstream, type JsMsg } from '@nats-io/jetstream';
-import { simulatedPush } from '../cli/mod.ts';
+import { simulatedPush } from '../platform/github/simulated-push.ts';
 import { signBody } from '../platform/github/sign.ts';
 import { LogAppender } from '../platform/log/append.ts';
 import { readLogHeaders } from '../platform/log/headers.ts';

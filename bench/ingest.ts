@@ -23,7 +23,7 @@ import { startNats, freePort } from '../platform/local-stack/mod.ts';
 import { loadConfig } from '../platform/config.ts';
 import { ensureStreams } from '../platform/streams.ts';
 import { githubSubject } from '../schemas/subject.ts';
-import { simulatedPush } from '../cli/mod.ts';
+import { simulatedPush } from '../platform/github/simulated-push.ts';
 import { signBody } from '../platform/github/sign.ts';
 import { natsAs } from '../test/support/nats-as.ts';
 import { memoryOf, percentile, row } from './support/proc.ts';

@@ -25,7 +25,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { simulatedPush } from '../cli/mod.ts';
+import { simulatedPush } from '../platform/github/simulated-push.ts';
 import { signBody } from '../platform/github/sign.ts';
 import { Roles, startPipeline, type Role } from './support/pipeline.ts';
 import { memoryOf } from './support/proc.ts';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { signBody } from '../platform/github/sign.ts';
-import { buildPushPayload, type FakeCommit } from '../platform/github/push-payload.ts';
-import { DAY_MS, dayStartMs } from '../schemas/utc-day.ts';
+import { simulatedPush } from '../platform/github/simulated-push.ts';
 import { parsePositiveInt } from './options.ts';
 import { InvalidArgumentError } from 'commander';
 import { cliConfig, variableFlag } from './cli-config.ts';
@@ -26,44 +25,6 @@ export interface SimulateSummary {
   seconds: number;
   p50ms: number;
   p99ms: number;
-}
-
-/** Midnight (UTC) of today: simulated commits end today, so 7-day metrics have something to show. */
-function todayUtc(): number {
-  return dayStartMs(Date.now());
-}
-
-/** Builds push number `i` of a simulation: deterministic for a seed, spread over orgs, repos, authors and days. */
-export function simulatedPush(
-  i: number,
-  o: Pick<SimulateOptions, 'orgs' | 'repos' | 'authors' | 'commits' | 'days' | 'seed'> & {
-    baseDayMs?: number;
-  },
-) {
-  const org = `org${i % o.orgs}`;
-  const repoN = Math.floor(i / o.orgs) % o.repos;
-  const dayMs = (o.baseDayMs ?? todayUtc()) - (i % o.days) * DAY_MS;
-  const commits: FakeCommit[] = Array.from({ length: o.commits }, (_, c) => {
-    const author = `dev${(i * 7 + c * 3) % o.authors}`;
-    const top = ['src', 'tests', 'docs', 'api', 'web'][(i + c) % 5]!;
-    return {
-      author,
-      timestamp: new Date(dayMs + ((i * 7919 + c * 3607) % 86_400) * 1000)
-        .toISOString()
-        .replace('.000', ''),
-      message: `${o.seed} change ${i}.${c}`,
-      files: {
-        modified: [`${top}/module${c % 3}/file${i % 11}.ts`],
-        added: c === 0 ? ['README.md'] : [],
-      },
-    };
-  });
-  return buildPushPayload({
-    owner: org,
-    repo: `repo${repoN}`,
-    repoId: 1_000 + (i % o.orgs) * 100 + repoN,
-    commits,
-  });
 }
 
 /** Sends signed pushes to ingest at a rate (0 = as fast as the concurrency allows). */
