@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../platform/config.ts';
+import type { Config } from '../platform/config.ts';
 import { connectNats } from '../platform/nats.ts';
+import { cliConfig } from './cli-config.ts';
 import { parsePositiveInt } from './options.ts';
 import { planTail, TailOutputs, TailSources, type TailOptions } from './tail/plan.ts';
 import { runTail } from './tail/run-tail.ts';
@@ -19,7 +20,7 @@ export interface TailCommandOptions {
  * the configuration (NATS_CREDS etc.), never from flags.
  */
 export function registerTailCommand(program: Command, opts: TailCommandOptions = {}): void {
-  const config = opts.config ?? (() => loadConfig());
+  const config = opts.config ?? (() => cliConfig().config);
   const write = opts.write ?? ((text: string) => void process.stdout.write(text));
   program
     .command('tail')
