@@ -12,9 +12,10 @@ import { natsAs } from '../test/support/nats-as.ts';
 import { postWebhook, signBody } from '../test/support/sign.ts';
 import { startIngest, type IngestHandle } from './main.ts';
 
-// Validly signed deliveries whose owner or repository name no real GitHub name holds:
-// each gets 200 with a subject and ce-source that encode the name, or a 4xx naming the
-// field; never the 503 that GitHub would redeliver forever.
+// Validly signed deliveries whose owner or repository name no real GitHub name holds: a
+// control character (a newline would have been a header injection in ce-source) gets 400
+// naming the field and nothing is stored; other odd names get 200 with a subject and
+// ce-source that percent-encode them; never the 503 that GitHub would redeliver forever.
 
 const SECRET = 'names-secret';
 let servers: TestServers;
@@ -69,11 +70,31 @@ async function stored(seq: number) {
 }
 
 describe('ingest - odd names', () => {
+  const refused: [string, string, string, string][] = [
+    ['a newline in the repository name', 'acme', 'evil\nrepo', 'repository.name'],
+    ['CR LF and a header in the repository name', 'acme', 'x\r\nX-Injected: 1', 'repository.name'],
+    ['control characters in the owner', 'ac\u0001me\u007f', 'api', 'repository.owner.login'],
+    ['a tab in the owner', 'ac me\t', 'api', 'repository.owner.login'],
+    ['a C1 control in the repository name', 'acme', 'api\u0085', 'repository.name'],
+  ];
+  for (const [what, owner, repo, field] of refused) {
+    it(`ingest - ${what}: 400 unroutable_event naming ${field}, nothing stored`, async () => {
+      const before = (await jsm.streams.info(Streams.github.name)).state.messages;
+      const res = await postWebhook(base, push(owner, repo), { secret: SECRET });
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({
+        error: {
+          code: 'unroutable_event',
+          message: expect.stringContaining(`${field}: holds a control character`),
+        },
+      });
+      expect((await jsm.streams.info(Streams.github.name)).state.messages).toBe(before);
+    });
+  }
+
   const cases: [string, string, string][] = [
-    ['a newline in the repository name', 'acme', 'evil\nrepo'],
-    ['CR LF and a header in the repository name', 'acme', 'x\r\nX-Injected: 1'],
-    ['control characters in the owner', 'ac\u0001me\u007f', 'api'],
-    ['a tab and spaces in both', 'ac me\t', ' api '],
+    ['spaces in both', 'ac me', ' api '],
+    ['Unicode in both', 'ÄCME-ü', 'ρεπο😀'],
     ['300-character names', 'o'.repeat(300), 'r.'.repeat(150)],
   ];
   for (const [what, owner, repo] of cases) {

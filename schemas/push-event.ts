@@ -15,10 +15,26 @@ export const RepositoryRef = z.object({
 });
 export type RepositoryRef = z.infer<typeof RepositoryRef>;
 
-/** The minimum any event must carry for ingest to route it. */
+/**
+ * An owner or repository name as ingest accepts it. GitHub's names never hold a control
+ * character (logins are letters, digits and `-`; repositories add `.` and `_`); a validly
+ * signed body whose name does is refused with a 400 naming the field rather than stored,
+ * since such a name would only reach the log's subject and `ce-source` to be escaped. Other
+ * unusual characters (spaces, any Unicode) are accepted and percent-encoded there.
+ */
+const RoutedName = z
+  .string()
+  .min(1)
+  .regex(/^\P{Cc}*$/u, 'holds a control character');
+
+/** The minimum any event must carry for ingest to route it, with names ingest accepts. */
 export const RoutableEvent = z.object({
-  repository: RepositoryRef.optional(),
-  organization: z.object({ login: z.string().min(1) }).optional(),
+  repository: RepositoryRef.extend({
+    name: RoutedName,
+    full_name: RoutedName.optional(),
+    owner: z.object({ login: RoutedName.optional(), name: RoutedName.optional() }).nullable(),
+  }).optional(),
+  organization: z.object({ login: RoutedName }).optional(),
 });
 export type RoutableEvent = z.infer<typeof RoutableEvent>;
 
