@@ -18,7 +18,8 @@ import { MongoClient } from 'mongodb';
 import { DashboardDay, dashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
-import { Collections, snapshotId } from '../schemas/read-models.ts';
+import { Collections } from '../schemas/read-models.ts';
+import { snapshotDocument } from '../schemas/snapshot-codec.ts';
 import { addDays, utcDay } from '../schemas/utc-day.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { benchGateway } from './support/bench-gateway.ts';
@@ -81,7 +82,7 @@ try {
   await db.collection<{ _id: string }>(Collections.metricsSnapshots).insertMany(
     [...days].flatMap(([day, acc]) => {
       const s = dashboardDaySnapshot(ORG, day, acc);
-      return s ? [{ ...s, _id: snapshotId(s) }] : [];
+      return s ? [snapshotDocument(s)] : [];
     }),
   );
   process.stdout.write(

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db, Document } from 'mongodb';
 import { counterKeyPages } from '../projector/mod.ts';
 import { inNamespace } from '../schemas/redis-keys.ts';
+import { decodeSnapshot, type StoredMetricSnapshot } from '../schemas/snapshot-codec.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
 import {
   diffSorted,
@@ -17,7 +18,9 @@ const SCAN_COUNT = 1000;
 /**
  * Compares two targets' read models, streamed: commits and snapshots as two cursors
  * sorted on their unique keys, merged; counters by SCAN over each namespace with MGET of
- * the other side. Memory does not grow with the models' size.
+ * the other side. Memory does not grow with the models' size. Snapshots are compared
+ * decoded: a `dashboard_day` still in the nested form of before equals the same day as
+ * JSON text, and a difference names the payload's field, not one long string.
  */
 export async function diffTargets(
   db: Db,
@@ -33,8 +36,8 @@ export async function diffTargets(
   );
   const snapshotSort = { orgId: 1, repoId: 1, metricName: 1, timeframeStart: 1 } as const;
   const snapshots = await diffSorted(
-    sortedDocs(db, current.snapshots, snapshotSort),
-    sortedDocs(db, rebuilt.snapshots, snapshotSort),
+    decoded(sortedDocs(db, current.snapshots, snapshotSort)),
+    decoded(sortedDocs(db, rebuilt.snapshots, snapshotSort)),
     (d) =>
       [d.orgId, d.repoId, d.metricName, (d.timeframeStart as Date).toISOString()]
         .map(String)
@@ -51,6 +54,19 @@ export async function diffTargets(
 
 function sortedDocs(db: Db, collection: string, sort: Record<string, 1>): AsyncIterable<Document> {
   return db.collection(collection).find({}, { projection: { _id: 0 }, sort, batchSize: 1000 });
+}
+
+/** Snapshot documents decoded (`decodeSnapshot`); one that cannot be decoded is compared as read. */
+async function* decoded(docs: AsyncIterable<Document>): AsyncIterable<Document> {
+  for await (const doc of docs) {
+    let out: Document = doc;
+    try {
+      out = decodeSnapshot(doc as StoredMetricSnapshot);
+    } catch {
+      // compared as read: it differs from the other side's decoded day
+    }
+    yield out;
+  }
 }
 
 async function diffCounters(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
-import { Collections, MetricNames, snapshotId, type CommitDoc } from '../../schemas/read-models.ts';
+import { Collections, MetricNames, type CommitDoc } from '../../schemas/read-models.ts';
 import { ensureReadModelIndexes } from '../../platform/mongo.ts';
 import { switchTarget } from '../../platform/read-model-target.ts';
 import type { Gateway } from '../main.ts';
@@ -10,6 +10,7 @@ import { startHarness, type Harness } from '../testing/harness.ts';
 import { commitsUpdated, publishUpdate } from '../testing/updates.ts';
 import type { Dashboard } from './dashboard-builder.ts';
 import { readModelsOf } from '../../projector/testing/mod.ts';
+import { snapshotDocument } from '../../schemas/snapshot-codec.ts';
 import { parseDayRange } from './day-range.ts';
 import { dayIds } from './read-dashboard.ts';
 
@@ -34,7 +35,7 @@ function commit(sha: string, iso: string, dev: string, repoId: string, orgId = '
 function dashboardDays(docs: CommitDoc[]) {
   return readModelsOf(docs)
     .snapshots.filter((s) => s.metricName === MetricNames.dashboardDay)
-    .map((s) => ({ ...s, _id: snapshotId(s) })); // written on their natural key, as the projector does
+    .map(snapshotDocument); // encoded, on their natural key, as the projector writes
 }
 
 beforeAll(async () => {
@@ -215,6 +216,40 @@ describe('dashboard api', () => {
       ['alice', 2, 76],
       ['bob', 1, 33],
     ]);
+  });
+
+  it('dashboard api - a day still in the nested form of before (no replay yet) gives the same dashboard', async () => {
+    const commits = (orgId: string) => [
+      commit('n1', '2025-11-18T10:00:00Z', 'alice', '42', orgId),
+      commit('n2', '2025-11-19T11:00:00Z', 'bob', '7', orgId),
+      commit('n3', '2025-11-19T12:00:00Z', 'alice', '42', orgId),
+    ];
+    const nested = readModelsOf(commits('nested-form'))
+      .snapshots.filter((s) => s.metricName === MetricNames.dashboardDay)
+      .map((s) => ({ ...s, _id: snapshotDocument(s)._id }));
+    expect(nested[0]).toHaveProperty('payload.developers');
+    const snapshots = h.db.collection<{ _id: string }>(Collections.metricsSnapshots);
+    await snapshots.insertMany(nested);
+    await snapshots.insertMany(dashboardDays(commits('text-form')));
+    const token = await h.token(['nested-form', 'text-form']);
+    const old = await get(url('nested-form', '2025-11-17', '2025-11-19'), token);
+    const now = await get(url('text-form', '2025-11-17', '2025-11-19'), token);
+    expect(old.status).toBe(200);
+    expect(now.status).toBe(200);
+    const { orgId: _a, asOfSeq: _b, ...a } = old.body as Dashboard;
+    const { orgId: _c, asOfSeq: _d, ...b } = now.body as Dashboard;
+    expect(a).toEqual(b);
+    expect(b.totals.commits).toBe(3);
+  });
+
+  it('dashboard api - a dashboard_day whose payloadJson is not JSON is a 500, not a guess', async () => {
+    const [day] = dashboardDays([commit('j1', '2025-11-18T10:00:00Z', 'alice', '42', 'bad-json')]);
+    await h.db
+      .collection<{ _id: string }>(Collections.metricsSnapshots)
+      .insertOne({ ...day!, payloadJson: '{"hours":[' } as never);
+    const res = await get(url('bad-json', '2025-11-17', '2025-11-19'), await h.token(['bad-json']));
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
   });
 
   it('dashboard api - a dashboard_day snapshot that does not match its schema is a 500, not a guess', async () => {

@@ -6,7 +6,8 @@
  */
 import type { Db, Filter } from 'mongodb';
 import { readModelsOf } from '../../projector/testing/mod.ts';
-import { Collections, MetricNames, snapshotId, type CommitDoc } from '../../schemas/read-models.ts';
+import { Collections, MetricNames, type CommitDoc } from '../../schemas/read-models.ts';
+import { snapshotDocument } from '../../schemas/snapshot-codec.ts';
 import { addDays, utcDay } from '../../schemas/utc-day.ts';
 
 /** What was seeded for an org, and the counts the page must show for it. */
@@ -127,7 +128,7 @@ async function rollUpOrgs(db: Db, orgIds: string[]): Promise<void> {
     .toArray();
   const days = readModelsOf(commits)
     .snapshots.filter((s) => s.metricName === MetricNames.dashboardDay)
-    .map((s) => ({ ...s, _id: snapshotId(s) })); // on their natural key, as the projector writes
+    .map(snapshotDocument); // encoded, on their natural key, as the projector writes
   const snapshots = db.collection<{ _id: string }>(Collections.metricsSnapshots);
   await snapshots.deleteMany({ orgId: { $in: orgIds }, metricName: MetricNames.dashboardDay });
   if (days.length > 0) await snapshots.insertMany(days);

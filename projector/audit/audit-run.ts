@@ -3,6 +3,7 @@ import type { Db, Filter } from 'mongodb';
 import type { Logger } from '../../platform/logger.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { MetricSnapshot } from '../../schemas/read-models.ts';
+import type { StoredMetricSnapshot } from '../../schemas/snapshot-codec.ts';
 import { devDayKey, orgDaySeenKey } from '../../schemas/redis-keys.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import type { RepoChange } from '../projections/batch-plan.ts';
@@ -45,7 +46,7 @@ export interface AuditDeps {
 }
 
 type Row = CounterRow & Omit<TallyRow, keyof CounterRow>;
-type StoredSnapshot = MetricSnapshot & { _id: string };
+type StoredSnapshot = StoredMetricSnapshot & { _id: string };
 
 /**
  * Audits one org's days: one read of its commits (those days), the

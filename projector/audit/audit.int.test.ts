@@ -138,6 +138,14 @@ describe('continuous audit', () => {
     const day = await snaps.findOne({ metricName: 'dashboard_day' });
     await snaps.deleteOne({ _id: recent!._id });
     await snaps.updateOne({ _id: day!._id }, { $set: { metricValue: day!.metricValue + 7 } });
+    // Another day's rollup, stored as JSON text: one developer's count changed inside the text.
+    const other = (await snaps.findOne({
+      metricName: 'dashboard_day',
+      _id: { $ne: day!._id },
+    })) as unknown as { _id: string; payloadJson: string };
+    const damaged = JSON.parse(other.payloadJson) as { developers: { commits: number }[] };
+    damaged.developers[0]!.commits += 1;
+    await snaps.updateOne({ _id: other._id }, { $set: { payloadJson: JSON.stringify(damaged) } });
     const counters = Object.keys(expected().counters).filter((k) => k.includes('audit'));
     const [gone, high, lostMember] = [counters[0]!, counters[5]!, counters[10]!];
     await h.redis.del(gone);
@@ -164,9 +172,9 @@ describe('continuous audit', () => {
     );
     // Repaired mid-run; the metrics are recorded at the run's end.
     await afterRuns(1);
-    expect((await drift('snapshots')) - before.snapshots).toBeGreaterThanOrEqual(2);
+    expect((await drift('snapshots')) - before.snapshots).toBeGreaterThanOrEqual(3);
     expect((await drift('counters')) - before.counters).toBeGreaterThanOrEqual(3);
-    expect((await repaired('snapshots')) - before.fixedSnapshots).toBeGreaterThanOrEqual(2);
+    expect((await repaired('snapshots')) - before.fixedSnapshots).toBeGreaterThanOrEqual(3);
     expect((await repaired('counters')) - before.fixedCounters).toBeGreaterThanOrEqual(3);
     const warned = lines.filter((l) => l.level === 40 && l.msg.startsWith('audit:'));
     expect(warned.map((l) => l.msg)).toEqual(

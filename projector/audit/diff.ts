@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MetricSnapshot } from '../../schemas/read-models.ts';
+import { decodeSnapshot, type StoredMetricSnapshot } from '../../schemas/snapshot-codec.ts';
 import { snapshotId } from '../stores/snapshot-store.ts';
 
 /** How stored snapshots differ from the ones recomputed from `commits`. */
@@ -17,15 +18,20 @@ export interface SnapshotDiff {
 /**
  * Compares recomputed snapshots with stored ones (by `_id`, the natural key; `_id`
  * itself left out of the comparison, field order ignored). `stored` should hold only
- * documents of the same keys. Pure.
+ * documents of the same keys. Stored documents are compared decoded (a `dashboard_day`'s
+ * JSON text, or the nested payload of one written before, parsed as is: exact, unknown
+ * keys included); one that cannot be decoded differs. Pure.
  */
 export function diffSnapshots(
   expected: readonly MetricSnapshot[],
-  stored: readonly (MetricSnapshot & { _id?: unknown })[],
+  stored: readonly ((StoredMetricSnapshot | MetricSnapshot) & { _id?: unknown })[],
 ): SnapshotDiff {
   const want = new Map(expected.map((s) => [snapshotId(s), s]));
   const have = new Map(
-    stored.map(({ _id, ...s }) => [typeof _id === 'string' ? _id : snapshotId(s), s]),
+    stored.map(({ _id, ...s }) => [
+      typeof _id === 'string' ? _id : snapshotId(s),
+      decodedOrAsRead(s),
+    ]),
   );
   const missing: string[] = [];
   const changed: string[] = [];
@@ -37,6 +43,15 @@ export function diffSnapshots(
   }
   for (const id of have.keys()) if (!want.has(id)) extra.push(id);
   return { checked: new Set([...want.keys(), ...have.keys()]).size, missing, changed, extra };
+}
+
+/** A stored snapshot decoded, or as read when it cannot be (it then differs from any expected one). */
+function decodedOrAsRead(s: StoredMetricSnapshot | MetricSnapshot): unknown {
+  try {
+    return decodeSnapshot(s);
+  } catch {
+    return s;
+  }
 }
 
 /** One org-day's counters as `commits` says they must be. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricSnapshot } from '../../schemas/read-models.ts';
+import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
+import { encodeSnapshot, type StoredDashboardDay } from '../../schemas/snapshot-codec.ts';
+import { readModelsOf } from '../projections/in-memory-read-models.ts';
 import { snapshotId } from '../stores/snapshot-store.ts';
 import { countsOfCommits } from './counter-audit.ts';
 import { diffCounters, diffSnapshots } from './diff.ts';
@@ -50,7 +52,44 @@ describe('diffSnapshots', () => {
     const d = diffSnapshots([a], [{ ...a, payload: { byAuthor: [{ devId: 'ann', count: 3 }] } }]);
     expect(d.changed).toEqual([snapshotId(a)]);
   });
+
+  describe('a dashboard_day (stored as JSON text)', () => {
+    const models = readModelsOf([
+      commitDoc('c1', '2026-11-28T09:00:00Z', 'ann'),
+      commitDoc('c2', '2026-11-28T10:00:00Z', 'bob'),
+    ]);
+    const day = models.snapshots.find((s) => s.metricName === 'dashboard_day')!;
+    const stored = encodeSnapshot(day) as StoredDashboardDay;
+    it('equals the recomputed day, as text or in the nested form of before', () => {
+      expect(diffSnapshots([day], [stored]).changed).toEqual([]);
+      expect(diffSnapshots([day], [{ ...day }]).changed).toEqual([]);
+    });
+    it('differs when one number inside the text is damaged, or the text is not JSON', () => {
+      const damaged = JSON.parse(stored.payloadJson) as { developers: { commits: number }[] };
+      damaged.developers[1]!.commits += 1;
+      const cases = [
+        { ...stored, payloadJson: JSON.stringify(damaged) },
+        { ...stored, payloadJson: stored.payloadJson.slice(0, -1) },
+        { ...stored, payloadJson: stored.payloadJson.replace('"files"', '"x":1,"files"') },
+      ];
+      for (const c of cases) expect(diffSnapshots([day], [c]).changed).toEqual([snapshotId(day)]);
+    });
+  });
 });
+
+function commitDoc(sha: string, at: string, author: string): CommitDoc {
+  return {
+    sha,
+    repoId: '1',
+    orgId: 'acme',
+    authorGithubId: author,
+    message: 'm',
+    timestamp: new Date(at),
+    filesCount: 1,
+    modulePaths: ['src'],
+    processed: true,
+  };
+}
 
 describe('counters', () => {
   const at = (day: string) => new Date(`${day}T10:00:00Z`);

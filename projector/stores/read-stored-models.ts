@@ -3,14 +3,15 @@ import type { Db } from 'mongodb';
 import { inNamespace } from '../../schemas/redis-keys.ts';
 import { counterKeyPages } from './counter-keys.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
-import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
+import type { CommitDoc } from '../../schemas/read-models.ts';
+import { decodeSnapshot, type StoredMetricSnapshot } from '../../schemas/snapshot-codec.ts';
 import { commitKey } from '../projections/commit-doc.ts';
 import { sortSnapshots, type ReadModels } from '../projections/in-memory-read-models.ts';
 
 /**
  * Reads a target's three read models back in the canonical form of {@link ReadModels}
- * (no `_id`, sorted), so stored and in-memory models, or live and replayed ones, compare
- * with deep equality. Reads everything: for tests and checks, not for serving.
+ * (no `_id`, sorted, a `dashboard_day`'s payload decoded), so stored and in-memory models,
+ * or live and replayed ones, compare with deep equality. Reads everything: for tests and checks, not for serving.
  */
 export async function readStoredModels(
   db: Db,
@@ -22,10 +23,12 @@ export async function readStoredModels(
     .find({}, { projection: { _id: 0 } })
     .toArray();
   commits.sort((a, b) => (commitKey(a) < commitKey(b) ? -1 : 1));
-  const snapshots = await db
-    .collection<MetricSnapshot>(target.snapshots)
-    .find({}, { projection: { _id: 0 } })
-    .toArray();
+  const snapshots = (
+    await db
+      .collection<StoredMetricSnapshot>(target.snapshots)
+      .find({}, { projection: { _id: 0 } })
+      .toArray()
+  ).map(decodeSnapshot);
   const keys: string[] = [];
   for await (const page of counterKeyPages(redis, target)) {
     for (const key of page) keys.push(inNamespace(key, target.redisNamespace));

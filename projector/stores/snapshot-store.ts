@@ -1,6 +1,11 @@
 import type { Db, Filter } from 'mongodb';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { snapshotId, type CommitDoc, type MetricSnapshot } from '../../schemas/read-models.ts';
+import {
+  encodeSnapshot,
+  snapshotDocument,
+  type StoredMetricSnapshot,
+} from '../../schemas/snapshot-codec.ts';
 import type { TallyRow } from '../projections/snapshot-tally.ts';
 import { chunkedBulkWrite } from './chunked-bulk-write.ts';
 import { duplicateIndexes } from './duplicate-key.ts';
@@ -46,7 +51,8 @@ export { snapshotId };
 
 /**
  * Writes snapshots on their natural key (org, repo, metric, start), replacing what is
- * stored. Callers hold the org's lease (see `SnapshotWriter`): the last write of a
+ * stored (encoded: a `dashboard_day`'s payload as JSON text, see `StoredDashboardDay`;
+ * a whole replacement also drops the nested `payload` of a day written before). Callers hold the org's lease (see `SnapshotWriter`): the last write of a
  * snapshot is then the recompute that saw every commit, so no condition on the stored
  * value is needed (FerretDB could not apply one atomically anyway).
  */
@@ -57,9 +63,13 @@ export async function upsertSnapshots(
 ): Promise<void> {
   if (snapshots.length === 0) return;
   await chunkedBulkWrite(
-    db.collection<MetricSnapshot>(target.snapshots),
+    db.collection<StoredMetricSnapshot>(target.snapshots),
     snapshots.map((s) => ({
-      replaceOne: { filter: { _id: snapshotId(s) } as never, replacement: s, upsert: true },
+      replaceOne: {
+        filter: { _id: snapshotId(s) } as never,
+        replacement: encodeSnapshot(s),
+        upsert: true,
+      },
     })),
   );
 }
@@ -76,10 +86,9 @@ export async function insertSnapshots(
 ): Promise<void> {
   if (snapshots.length === 0) return;
   try {
-    await db.collection<MetricSnapshot & { _id: string }>(target.snapshots).insertMany(
-      snapshots.map((s) => ({ ...s, _id: snapshotId(s) })),
-      { ordered: false },
-    );
+    await db
+      .collection<StoredMetricSnapshot & { _id: string }>(target.snapshots)
+      .insertMany(snapshots.map(snapshotDocument), { ordered: false });
   } catch (err) {
     duplicateIndexes(err); // anything but a duplicate key is rethrown
     await upsertSnapshots(db, target, snapshots);

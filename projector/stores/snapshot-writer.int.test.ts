@@ -12,6 +12,7 @@ import { BatchApplication, noUpdates, type SnapshotSink } from '../batch/apply-b
 import { upsertCommits } from './commit-store.ts';
 import { CounterStore } from './counter-store.ts';
 import { readStoredModels } from './read-stored-models.ts';
+import { snapshotId } from './snapshot-store.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 
 let servers: TestServers;
@@ -58,6 +59,29 @@ async function storedSnapshots(version: number) {
 }
 
 describe('snapshot writer', () => {
+  it('snapshot writer - a dashboard_day is stored as JSON text, replacing a day of the nested form of before', async () => {
+    const events = [push(3, ['alice', 'bob'])];
+    const [day] = projectInMemory(events).snapshots.filter((s) => s.metricName === 'dashboard_day');
+    const days = mongo.db.collection<{ _id: string }>(targetFor(7).snapshots);
+    await days.insertOne({ ...day!, _id: snapshotId(day!) }); // nested, as written before
+    await apply(new SnapshotWriter(mongo.db, redis), 7, events);
+    const raw = await days.findOne({ _id: snapshotId(day!) });
+    expect(raw).not.toHaveProperty('payload');
+    expect(JSON.parse((raw as unknown as { payloadJson: string }).payloadJson)).toEqual(
+      day!.payload,
+    );
+    expect(await storedSnapshots(7)).toEqual(projectInMemory(events).snapshots);
+    // A rebuild's inserts (replay) store the same text.
+    const target = targetFor(8);
+    const plan = planBatch(events, { mappings: {}, namespace: target.redisNamespace, ttlDays: 30 });
+    await upsertCommits(mongo.db, target, plan.commits);
+    await new SnapshotWriter(mongo.db, redis).writeFromScan(target, plan);
+    const rebuilt = await mongo.db
+      .collection<{ _id: string }>(target.snapshots)
+      .findOne({ _id: snapshotId(day!) });
+    expect(rebuilt).toEqual({ ...raw });
+  });
+
   it('snapshot writer - two processes taking turns on one org: every write sees the other’s commits', async () => {
     // Two writers are two processes: each keeps its own tallies between batches.
     const a = new SnapshotWriter(mongo.db, redis);
