@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DashboardDay } from '../../projector/testing/mod.ts';
 import { Dashboard } from '../../schemas/dashboard.ts';
-import { DashboardDayPayload } from '../../schemas/read-models.ts';
+import type { DashboardDayPayload } from '../../schemas/read-models.ts';
+import {
+  decodeDashboardDayPayload,
+  encodeDashboardDayPayload,
+} from '../../schemas/snapshot-codec.ts';
 import { dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { DashboardBuilder, type CommitRow } from './dashboard-builder.ts';
 import { parseDayRange } from './day-range.ts';
@@ -23,7 +27,7 @@ function build(from: string, to: string, rows: CommitRow[]): Dashboard {
   return d;
 }
 
-/** Commits → `dashboard_day` payloads by UTC day, in a shuffled day order, through the schema (as stored). */
+/** Commits → `dashboard_day` payloads by UTC day, in a shuffled day order, through the stored JSON text and back. */
 function rollUp(rows: readonly CommitRow[]): [string, DashboardDayPayload][] {
   const days = new Map<string, DashboardDay>();
   for (const r of rows) {
@@ -34,7 +38,7 @@ function rollUp(rows: readonly CommitRow[]): [string, DashboardDayPayload][] {
   }
   const out = [...days].map(([day, acc]): [string, DashboardDayPayload] => [
     day,
-    DashboardDayPayload.parse(JSON.parse(JSON.stringify(acc.payload()))),
+    decodeDashboardDayPayload({ payloadJson: encodeDashboardDayPayload(acc.payload()) }),
   ]);
   return out.reverse();
 }
