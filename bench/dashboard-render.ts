@@ -146,6 +146,17 @@ try {
       }
       await page.close();
     }
+    // The same request from Node (Chromium open and idle): the API's time without the page's.
+    const api = `http://127.0.0.1:${gateway.port}/api/v1/orgs/${ORG}/dashboard?from=${FROM}&to=${TO}`;
+    const alone: number[] = [];
+    for (let i = 0; i < Number(args.runs); i++) {
+      const t = performance.now();
+      const res = await fetch(api, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`HTTP ${res.status} from ${api}`);
+      await res.arrayBuffer();
+      alone.push(performance.now() - t);
+    }
+    alone.sort((a, b) => a - b);
     const p50 = (k: keyof Run) =>
       percentile(
         runs.map((r) => r[k]).sort((a, b) => a - b),
@@ -160,6 +171,11 @@ try {
           'API answer (fetch start → response end)',
           p50('api').toFixed(0),
           max('api').toFixed(0),
+        ),
+        row(
+          '  the same GET from Node',
+          percentile(alone, 0.5).toFixed(0),
+          alone.at(-1)!.toFixed(0),
         ),
         row('parse + contract check', p50('check').toFixed(0), max('check').toFixed(0)),
         row('drawing (every panel laid out)', p50('draw').toFixed(0), max('draw').toFixed(0)),
