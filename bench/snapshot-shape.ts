@@ -1,9 +1,9 @@
 /**
  * How the shape of a stored `dashboard_day` changes the MongoDB-wire server's cost:
  * `npm run bench:snapshot-shape -- [--docs 200] [--developers 180]`. The same realistic
- * payload (developers, 10 repos with their devIds, 60 modules, 60 punch-card cells) is
- * written with a serial `replaceOne` upsert by `_id`, then read with `findOne` by `_id`,
- * per document, in three shapes: nested objects (as stored before), "columnar" (parallel
+ * payload (developers with their 1–3 repo/module pairs, 10 repos with their devIds, 60
+ * modules, 60 punch-card cells) is written with a serial `replaceOne` upsert by `_id`, then
+ * read with `findOne` by `_id`, per document, in three shapes: nested objects (as stored before), "columnar" (parallel
  * arrays of scalars) and one JSON text field (`payloadJson`, as stored now, through
  * `schemas/snapshot-codec.ts`). FerretDB converts every value it stores or returns, so its
  * cost follows the number of values, not the bytes. The client's own decoding (JSON.parse
@@ -36,6 +36,10 @@ function payload(seed: number): DashboardDayPayload {
     name: `Developer ${i} Smith`,
     commits: 1 + Math.floor(rand() * 6),
     files: 1 + Math.floor(rand() * 40),
+    // The `<repoId>/<module>` pairs of the day, for the activity index (1–3).
+    modules: ['src', 'lib', 'test']
+      .slice(0, 1 + Math.floor(rand() * 3))
+      .map((m) => `${1000 + (i % 10)}/${m}`),
   }));
   const repos = Array.from({ length: 10 }, (_, r) => ({
     repoId: String(1000 + r),
@@ -88,6 +92,8 @@ function columnar(p: DashboardDayPayload) {
       name: p.developers.map((d) => d.name ?? ''),
       commits: p.developers.map((d) => d.commits),
       files: p.developers.map((d) => d.files),
+      moduleCount: p.developers.map((d) => d.modules?.length ?? 0),
+      modules: p.developers.flatMap((d) => d.modules ?? []),
     },
     modules: {
       repoId: p.modules.map((m) => m.repoId),
