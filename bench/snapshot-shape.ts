@@ -3,11 +3,12 @@
  * `npm run bench:snapshot-shape -- [--docs 200] [--developers 180]`. The same realistic
  * payload (developers with their 1–3 repo/module pairs, 10 repos with their devIds, 60
  * modules, 60 punch-card cells) is written with a serial `replaceOne` upsert by `_id`, then
- * read with `findOne` by `_id`, per document, in three shapes: nested objects (as stored before), "columnar" (parallel
- * arrays of scalars) and one JSON text field (`payloadJson`, as stored now, through
- * `schemas/snapshot-codec.ts`). FerretDB converts every value it stores or returns, so its
- * cost follows the number of values, not the bytes. The client's own decoding (JSON.parse
- * and the schema check) is timed apart. Starts its own server on loopback and stops it.
+ * read with `findOne` by `_id`, per document, in three shapes: nested objects (as stored
+ * before), "columnar" (parallel arrays of scalars) and one JSON text field (`payloadJson`,
+ * as stored now, through `schemas/snapshot-codec.ts`). FerretDB converts every value it
+ * stores or returns, so its cost follows the number of values, not the bytes. The client's
+ * own decoding (JSON.parse and the schema check) is timed apart. Starts its own server on
+ * loopback and stops it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
