@@ -93,6 +93,7 @@ try {
     mongoUrl: mongo.url,
     mongoDb: 'bench',
     org: ORG,
+    process: true, // its own process: Playwright's traffic must not share its event loop
   });
   const browser = await launchChromium();
   try {
