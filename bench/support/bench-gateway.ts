@@ -42,7 +42,7 @@ export async function benchGateway(o: {
       env: { ...env, LOG_LEVEL: 'info' },
       readyMsg: 'gateway listening',
     });
-    return { gateway: { port: Number(new URL(child.base).port), stop: child.stop }, token };
+    return { gateway: { port: Number(new URL(child.base).port), stop: () => child.stop() }, token };
   }
   const gateway = await startGateway(cfg);
   return { gateway, token };
