@@ -18,6 +18,7 @@ import { gatewayMetrics } from './metrics.ts';
 import { Semaphore } from './semaphore.ts';
 import { decodeUpdate, InvalidUpdateError } from './updates/decode-update.ts';
 import { startLiveFeed } from './updates/live-feed.ts';
+import { DayCache } from './dashboard/day-cache.ts';
 import { StreamBounds } from './updates/stream-bounds.ts';
 import { Fanout } from './ws/fanout.ts';
 import { mountWs } from './ws/mount-ws.ts';
@@ -71,13 +72,23 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
     const limitBytes = cfg.GATEWAY_MAX_BACKPRESSURE_BYTES;
     const fanout = new Fanout(app, limitBytes, metrics);
     const bounds = new StreamBounds(jsm);
+    const days =
+      cfg.GATEWAY_DAY_CACHE_MB > 0
+        ? new DayCache({
+            maxBytes: cfg.GATEWAY_DAY_CACHE_MB * 1024 * 1024,
+            ttlMs: cfg.GATEWAY_DAY_CACHE_TTL_S * 1000,
+          })
+        : undefined;
     const feed = await startLiveFeed(
       jetstream(nc),
       jsm,
       (stored) => {
         metrics.updatesReceived.inc();
         try {
-          fanout.deliver(decodeUpdate(stored.subject, stored.seq, stored.data));
+          const update = decodeUpdate(stored.subject, stored.seq, stored.data);
+          // Before the frame goes out: a client refetching on it must not get the day kept.
+          days?.changed(update.orgId, update.days);
+          fanout.deliver(update);
         } catch (err) {
           // Never thrown into the NATS client: one bad message must not stop the feed.
           if (err instanceof InvalidUpdateError) metrics.invalidUpdates.inc();
@@ -113,6 +124,7 @@ export async function startGateway(cfg: Config, opts: GatewayOptions = {}): Prom
       metrics,
       log,
       corsOrigins,
+      dayCache: days ? { days, feed } : undefined,
     });
     mountOps(app, {
       registry,

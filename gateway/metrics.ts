@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   slowClientCloses: Counter;
   authFailures: Counter<'reason' | 'route'>;
   dashboardSeconds: Histogram<'status'>;
+  /** Day rollups the dashboard took from its cache (`hit`) or read from the store (`miss`). */
+  dashboardDays: Counter<'result'>;
   freshnessSeconds: Histogram;
 }
 
@@ -65,6 +67,12 @@ export function gatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Dashboard API latency',
       labelNames: ['status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    dashboardDays: new Counter({
+      name: 'teampulse_gateway_dashboard_days_total',
+      help: 'Day rollups a dashboard answer used, from the gateway cache (hit) or the store (miss)',
+      labelNames: ['result'],
       registers,
     }),
     freshnessSeconds: new Histogram({

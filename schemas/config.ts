@@ -115,6 +115,13 @@ export const EnvSchema = z
     GATEWAY_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
     GATEWAY_IDLE_TIMEOUT_S: positiveInt.default(60),
     GATEWAY_MAX_RANGE_DAYS: positiveInt.default(366),
+    /**
+     * Decoded day rollups the dashboard keeps between requests, in MiB of their JSON (0: none);
+     * the live feed drops a day when an update names it.
+     */
+    GATEWAY_DAY_CACHE_MB: z.coerce.number().int().nonnegative().default(64),
+    /** A kept day older than this is read again (writers that publish no update: the audit). */
+    GATEWAY_DAY_CACHE_TTL_S: positiveInt.default(60),
     /** A resume that would replay more frames than this gets `resync` instead (refetch is cheaper). */
     GATEWAY_MAX_RESUME_FRAMES: positiveInt.default(10_000),
     /** Resumes read from the stream at most this many at a time per process (the rest wait their turn). */

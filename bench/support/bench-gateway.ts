@@ -24,6 +24,8 @@ export async function benchGateway(o: {
   mongoDb: string;
   org: string;
   process?: boolean;
+  /** More settings for the gateway (e.g. `GATEWAY_DAY_CACHE_MB`). */
+  env?: Record<string, string>;
 }): Promise<{ gateway: BenchGateway; token: string }> {
   const env = {
     NATS_URL: o.nats.url,
@@ -33,6 +35,7 @@ export async function benchGateway(o: {
     GATEWAY_PORT: '0',
     GATEWAY_JWT_SECRETS: SECRET,
     LOG_LEVEL: 'warn',
+    ...o.env,
   };
   const cfg = loadConfig({}, env);
   const keys = tokenKeys([SECRET], cfg.GATEWAY_JWT_AUDIENCE, cfg.GATEWAY_JWT_ISSUER);

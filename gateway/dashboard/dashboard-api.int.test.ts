@@ -13,6 +13,7 @@ import { readModelsOf } from '../../projector/testing/mod.ts';
 import { snapshotDocument } from '../../schemas/snapshot-codec.ts';
 import { parseDayRange } from './day-range.ts';
 import { dayIds } from './read-dashboard.ts';
+import { metric } from '../../test/support/role-process.ts';
 
 let h: Harness;
 let gw: Gateway;
@@ -240,6 +241,42 @@ describe('dashboard api', () => {
     const { orgId: _c, asOfSeq: _d, ...b } = now.body as Dashboard;
     expect(a).toEqual(b);
     expect(b.totals.commits).toBe(3);
+  });
+
+  it('dashboard api - days kept from an answer are not read again until an update names them', async () => {
+    const org = 'cached';
+    const snapshots = h.db.collection<{ _id: string }>(Collections.metricsSnapshots);
+    const before = [
+      commit('c1', '2025-11-18T10:00:00Z', 'alice', '42', org),
+      commit('c2', '2025-11-19T10:00:00Z', 'alice', '42', org),
+    ];
+    await snapshots.insertMany(dashboardDays(before));
+    const token = await h.token([org]);
+    const base = `http://127.0.0.1:${gw.port}`;
+    const days = (result: string) =>
+      metric(base, 'teampulse_gateway_dashboard_days_total', `result="${result}"`);
+    const path = url(org, '2025-11-17', '2025-11-19'); // 3 days, and 4 before for the index
+    const first = await get(path, token);
+    expect((first.body as Dashboard).totals.commits).toBe(2);
+    const [hits, misses] = [await days('hit'), await days('miss')];
+    const again = await get(path, token);
+    expect(again.body).toEqual(first.body);
+    expect(await days('hit')).toBe(hits + 7); // every day (with commits or not) from the cache
+    expect(await days('miss')).toBe(misses);
+
+    // 11-19 rewritten as a batch would, then its update: the next answer reads that day again.
+    const [, day19] = dashboardDays([
+      ...before,
+      commit('c3', '2025-11-19T11:00:00Z', 'bob', '7', org),
+    ]);
+    await snapshots.replaceOne({ _id: day19!._id }, day19!);
+    const seq = await publishUpdate(h.js, { ...commitsUpdated(org, '7', 1) });
+    const fresh = await get(path, token);
+    const d = fresh.body as Dashboard;
+    expect(d.asOfSeq).toBeGreaterThanOrEqual(seq);
+    expect(d.totals.commits).toBe(3);
+    expect(d.developers.map((x) => x.devId)).toEqual(['alice', 'bob']);
+    expect(await days('miss')).toBe(misses + 1); // 11-19 alone
   });
 
   it('dashboard api - a dashboard_day whose payloadJson is not JSON is a 500, not a guess', async () => {

@@ -9,10 +9,12 @@ import { verifyToken } from '../auth/verify-token.ts';
 import { corsHeaders, mountPreflight } from '../cors/cors.ts';
 import { AuthError, ForbiddenOrgError } from '../errors.ts';
 import type { GatewayMetrics } from '../metrics.ts';
+import { feedReached, type LiveFeed } from '../updates/live-feed.ts';
 import type { StreamBounds } from '../updates/stream-bounds.ts';
 import { encodeJson } from './encode-json.ts';
 import { parseDayRange } from './day-range.ts';
-import { readDashboard } from './read-dashboard.ts';
+import type { DayCache } from './day-cache.ts';
+import { readDashboard, type DayCacheUse } from './read-dashboard.ts';
 import type { TargetCache } from './target-cache.ts';
 
 export interface DashboardContext {
@@ -25,7 +27,12 @@ export interface DashboardContext {
   log: Logger;
   /** `GATEWAY_CORS_ORIGINS`: other origins whose pages may call the API. */
   corsOrigins: ReadonlySet<string>;
+  /** The day cache and the live feed that keeps it current; none: every day is read. */
+  dayCache?: { days: DayCache; feed: Pick<LiveFeed, 'lastSeq' | 'running'> } | undefined;
 }
+
+/** How long an answer waits for the live feed to reach `asOfSeq` before it reads every day. */
+const FEED_WAIT_MS = 100;
 
 /** The route of the dashboard API. */
 export const DASHBOARD_ROUTE = '/api/v1/orgs/:orgId/dashboard';
@@ -87,7 +94,17 @@ async function answer(
   const range = parseDayRange(from, to, ctx.maxRangeDays);
   const { lastSeq } = await ctx.bounds.fresh();
   const target = await ctx.targets.get();
-  return readDashboard(ctx.db, target, orgId, range, lastSeq);
+  return readDashboard(ctx.db, target, orgId, range, lastSeq, await cacheFor(ctx, lastSeq));
+}
+
+/**
+ * The day cache for an answer as of `lastSeq`: only once the live feed has handed over every
+ * update up to it (so each day an update up to `lastSeq` changed is dropped or re-read).
+ */
+async function cacheFor(ctx: DashboardContext, lastSeq: number): Promise<DayCacheUse | undefined> {
+  const c = ctx.dayCache;
+  if (!c || !(await feedReached(c.feed, lastSeq, FEED_WAIT_MS))) return undefined;
+  return { days: c.days, counted: (result) => ctx.metrics.dashboardDays.inc({ result }) };
 }
 
 function observe(ctx: DashboardContext, started: bigint, status: number): void {

@@ -10,11 +10,19 @@ import {
 } from '../../schemas/read-models.ts';
 import { decodeDashboardDayPayload } from '../../schemas/snapshot-codec.ts';
 import { TeamPulseError } from '../../platform/errors.ts';
-import { DAY_MS } from '../../schemas/utc-day.ts';
+import { DAY_MS, utcDay } from '../../schemas/utc-day.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import { activityIndexOf } from './activity-index.ts';
 import { DashboardBuilder, type Dashboard } from './dashboard-builder.ts';
+import type { DayCache } from './day-cache.ts';
 import type { DayRange } from './day-range.ts';
+
+/** The gateway's {@link DayCache} for one answer, when the live feed vouches for it. */
+export interface DayCacheUse {
+  readonly days: DayCache;
+  /** Counts a day taken from the cache or read from the store. */
+  counted(result: 'hit' | 'miss'): void;
+}
 
 /** `dashboard_day` lookups in flight per request (the driver's pool is 100 connections). */
 const DAY_READS_IN_FLIGHT = 16;
@@ -34,7 +42,8 @@ const DAY_READS_IN_FLIGHT = 16;
  * held 30,000 other snapshots). A day without commits has no document. A day's payload is
  * stored as one JSON text (`payloadJson`: FerretDB's cost is per value it converts; ~7×
  * cheaper to read than nested objects), decoded here; a day still in the nested form of
- * before is read too.
+ * before is read too. With `cache`, days kept from earlier answers are not read again (see
+ * {@link DayCache}); what is read is kept.
  */
 export async function readDashboard(
   db: Db,
@@ -42,6 +51,7 @@ export async function readDashboard(
   orgId: string,
   range: DayRange,
   asOfSeq: number,
+  cache?: DayCacheUse,
 ): Promise<Dashboard> {
   const builder = new DashboardBuilder(range);
   const snapshots = db.collection<{ _id: string; payloadJson?: string; payload?: unknown }>(
@@ -54,24 +64,40 @@ export async function readDashboard(
     start: new Date(range.start.getTime() - before * DAY_MS),
     days: range.days + before,
   });
+  const firstDay = range.start.getTime() - before * DAY_MS;
   const window: (readonly DashboardDayDeveloper[])[] = [];
+  const ticket = cache?.days.begin() ?? 0;
   let next = 0;
+  const use = (i: number, start: number, payload: DashboardDayPayload | null): void => {
+    if (!payload) return;
+    if (start >= windowStart) window.push(payload.developers);
+    if (i >= before) builder.addDay(new Date(start), payload);
+  };
   const worker = async (): Promise<void> => {
     while (next < ids.length) {
       const i = next++;
-      const doc = await snapshots.findOne({ _id: ids[i]! }, { projection: DAY_FIELDS });
-      if (!doc) continue;
-      let timeframeStart: Date;
-      let payload: DashboardDayPayload;
-      try {
-        timeframeStart = DayDoc.parse(doc).timeframeStart;
-        payload = decodeDashboardDayPayload(doc);
-      } catch (err) {
-        next = ids.length; // the answer is a 500: the other workers stop reading
-        throw new InvalidSnapshotError(orgId, err);
+      const start = firstDay + i * DAY_MS;
+      const day = cache ? utcDay(start) : '';
+      const kept = cache?.days.get(orgId, day, target.version);
+      cache?.counted(kept === undefined ? 'miss' : 'hit');
+      if (kept !== undefined) {
+        use(i, start, kept);
+        continue;
       }
-      if (timeframeStart.getTime() >= windowStart) window.push(payload.developers);
-      if (i >= before) builder.addDay(timeframeStart, payload);
+      const doc = await snapshots.findOne({ _id: ids[i]! }, { projection: DAY_FIELDS });
+      let payload: DashboardDayPayload | null = null;
+      if (doc) {
+        try {
+          if (DayDoc.parse(doc).timeframeStart.getTime() !== start) throw new Error('not its day');
+          payload = decodeDashboardDayPayload(doc);
+        } catch (err) {
+          next = ids.length; // the answer is a 500: the other workers stop reading
+          throw new InvalidSnapshotError(orgId, err);
+        }
+      }
+      const bytes = doc ? (doc.payloadJson?.length ?? JSON.stringify(doc.payload).length) : 0;
+      cache?.days.put(orgId, day, target.version, payload, bytes, ticket);
+      use(i, start, payload);
     }
   };
   const workers = Array.from({ length: Math.min(DAY_READS_IN_FLIGHT, ids.length) }, worker);

@@ -8,6 +8,9 @@ import { updateFrame } from '../ws/frames.ts';
 export interface DecodedUpdate {
   seq: number;
   room: string;
+  orgId: string;
+  /** The UTC days whose read models the update changed. */
+  days: readonly string[];
   /** The frame as UTF-8, encoded once and sent as a text message to every recipient. */
   frame: Buffer;
   /** The earliest `receivedAt` of its lineage (epoch ms), for the freshness histogram. */
@@ -53,6 +56,8 @@ export function decodeUpdate(subject: string, seq: number, body: Uint8Array): De
   return {
     seq,
     room,
+    orgId: parsed.data.orgId,
+    days: parsed.data.payload.days,
     frame: Buffer.from(updateFrame(room, seq, parsed.data), 'utf8'),
     receivedAtMs: earliestReceivedAt(parsed.data),
   };

@@ -85,3 +85,20 @@ async function logWaits(messages: ConsumerMessages, logger: Logger): Promise<voi
       logger.info({ consumer: s.name }, 'updates feed: consumer re-created; resuming');
   }
 }
+
+/**
+ * Whether the feed has handed over every update up to `seq`, waiting up to `maxWaitMs` for
+ * it to get there (it trails the stream by a message's flight). False while it is stopped.
+ */
+export async function feedReached(
+  feed: Pick<LiveFeed, 'lastSeq' | 'running'>,
+  seq: number,
+  maxWaitMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + maxWaitMs;
+  while (feed.running && feed.lastSeq < seq) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return feed.running;
+}
