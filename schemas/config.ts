@@ -120,7 +120,7 @@ export const EnvSchema = z
      * the live feed drops a day when an update names it.
      */
     GATEWAY_DAY_CACHE_MB: z.coerce.number().int().nonnegative().default(64),
-    /** A kept day older than this is read again (writers that publish no update: the audit). */
+    /** A kept day older than this is read again (writers that publish no update: audit repairs). */
     GATEWAY_DAY_CACHE_TTL_S: positiveInt.default(60),
     /** A resume that would replay more frames than this gets `resync` instead (refetch is cheaper). */
     GATEWAY_MAX_RESUME_FRAMES: positiveInt.default(10_000),

@@ -29,8 +29,8 @@ export interface DayCacheOptions {
  * store only the days that changed. The live feed says which: every `COMMITS_UPDATED` names
  * its org and days ({@link changed}), so a kept day is dropped before the update's frame is
  * sent. A read that began before its day changed keeps nothing ({@link begin}): it may hold
- * the day as it was. Writers that publish no update (the audit's repairs) are seen after
- * `ttlMs` at the latest. Entries carry the read-model version they came from; after a
+ * the day as it was. Writers that publish no update (the audit's repairs, the recompute of
+ * a dead batch's noted org-days) are seen after `ttlMs` at the latest. Entries carry the read-model version they came from; after a
  * replay's switch the other version's days are misses. Bounded by bytes, LRU.
  */
 export class DayCache {
