@@ -19,9 +19,13 @@ function build(from: string, to: string, rows: CommitRow[]): Dashboard {
   const byCommit = new DashboardBuilder(range);
   for (const r of rows) byCommit.add(r);
   const byDay = new DashboardBuilder(range);
-  for (const [day, payload] of rollUp(rows)) byDay.addDay(dayStart(day), payload);
+  const days = rollUp(rows);
+  const before = structuredClone(days);
+  for (const [day, payload] of days) byDay.addDay(dayStart(day), payload);
   const d = byDay.build(meta);
   expect(d).toEqual(byCommit.build(meta));
+  // The gateway's day cache hands the same payloads to every answer: building reads them only.
+  expect(days).toEqual(before);
   // Every answer is valid against the contract the page is typed from.
   expect(Dashboard.safeParse(d).error).toBeUndefined();
   return d;
