@@ -15,16 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { DashboardDay, dashboardDaySnapshot } from '../projector/mod.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
-import { Collections } from '../schemas/read-models.ts';
-import { snapshotDocument } from '../schemas/snapshot-codec.ts';
 import { addDays, utcDay } from '../schemas/utc-day.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import type { Browser } from 'playwright-core';
 import { benchGateway } from './support/bench-gateway.ts';
-import { seedCommits } from './support/dashboard-seed.ts';
+import { seedOrgYear } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
 
 const { values: args } = parseArgs({
@@ -69,23 +66,7 @@ try {
     days: 365,
     seed: 1,
   };
-  const days = new Map<string, DashboardDay>();
-  for (const chunk of seedCommits(options)) {
-    await db.collection(Collections.commits).insertMany(chunk, { ordered: false });
-    for (const c of chunk) {
-      const day = utcDay(c.timestamp);
-      let acc = days.get(day);
-      if (!acc) days.set(day, (acc = new DashboardDay()));
-      acc.add(c);
-    }
-  }
-  // The projector's day rollups, which the dashboard reads.
-  await db.collection<{ _id: string }>(Collections.metricsSnapshots).insertMany(
-    [...days].flatMap(([day, acc]) => {
-      const s = dashboardDaySnapshot(ORG, day, acc);
-      return s ? [snapshotDocument(s)] : [];
-    }),
-  );
+  await seedOrgYear(db, options); // the commits, and the day rollups the dashboard reads
   process.stdout.write(
     `seeded ${args.commits} commits of ${args.developers} developers in ${args.repos} repos over 365 days in ${((performance.now() - started) / 1000).toFixed(1)} s on ${mongo.kind}\n`,
   );

@@ -29,14 +29,12 @@ import {
   dayIds,
   parseDayRange,
 } from '../gateway/mod.ts';
-import { DashboardDay, dashboardDaySnapshot, type DashboardDaySnapshot } from '../projector/mod.ts';
-import { snapshotDocument } from '../schemas/snapshot-codec.ts';
 import { startMongo, startNats } from '../platform/local-stack/mod.ts';
 import { ensureReadModelIndexes } from '../platform/mongo.ts';
-import { Collections, MetricNames, snapshotId, type CommitDoc } from '../schemas/read-models.ts';
-import { addDays, dayStart, utcDay } from '../schemas/utc-day.ts';
+import { Collections, MetricNames, snapshotId } from '../schemas/read-models.ts';
+import { addDays, dayStart } from '../schemas/utc-day.ts';
 import { benchGateway } from './support/bench-gateway.ts';
-import { seedCommits } from './support/dashboard-seed.ts';
+import { seededDays, seedOrgYear } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
 
 const { values: args } = parseArgs({
@@ -66,7 +64,6 @@ const client = new MongoClient(mongo.url);
 try {
   const db = client.db('bench');
   await ensureReadModelIndexes(db);
-  const commits = db.collection(Collections.commits);
   const started = performance.now();
   const seeds = [
     { orgId: ORG, developers: Number(args.developers), commits: Number(args.commits), seed: 1 },
@@ -76,17 +73,10 @@ try {
   const snapshots = db.collection<{ _id: string }>(Collections.metricsSnapshots);
   const payloadBytes: number[] = [];
   for (const s of seeds) {
-    const options = { ...s, repos: Number(args.repos), to: TO, days: 365 };
-    const days = new Map<string, DashboardDay>();
-    for (const chunk of seedCommits(options)) {
-      await commits.insertMany(chunk, { ordered: false });
-      seeded += chunk.length;
-      for (const c of chunk) rollUp(days, c);
-    }
-    const rollups = daySnapshots(s.orgId, days);
-    await snapshots.insertMany(rollups.map(snapshotDocument));
+    const year = await seedOrgYear(db, { ...s, repos: Number(args.repos), to: TO, days: 365 });
+    seeded += year.commits;
     if (s.orgId === ORG)
-      for (const d of rollups) payloadBytes.push(JSON.stringify(d.payload).length);
+      for (const d of year.days) payloadBytes.push(JSON.stringify(d.payload).length);
   }
   for (let i = 0; i < OTHER_SNAPSHOTS; i += 5000) {
     await snapshots.insertMany(
@@ -198,28 +188,11 @@ async function rawCommits(from: string): Promise<number> {
   return performance.now() - t;
 }
 
-function rollUp(days: Map<string, DashboardDay>, c: CommitDoc): void {
-  const day = utcDay(c.timestamp);
-  let acc = days.get(day);
-  if (!acc) days.set(day, (acc = new DashboardDay()));
-  acc.add(c);
-}
-
-/** The days' snapshots (decoded; `snapshotDocument` gives them as the projector writes them). */
-function daySnapshots(orgId: string, days: Map<string, DashboardDay>): DashboardDaySnapshot[] {
-  return [...days].flatMap(([day, acc]) => {
-    const s = dashboardDaySnapshot(orgId, day, acc);
-    return s ? [s] : [];
-  });
-}
-
 /** The builder, JSON and gzip over a year of day rollups in memory: the gateway's own work. */
 function buildAlone(): string {
   const options = { orgId: ORG, developers: Number(args.developers), repos: Number(args.repos) };
-  const days = new Map<string, DashboardDay>();
   const seed = { ...options, commits: Number(args.commits), to: TO, days: 365, seed: 1 };
-  for (const chunk of seedCommits(seed)) for (const c of chunk) rollUp(days, c);
-  const payloads = daySnapshots(ORG, days).map((s) => [s.timeframeStart, s.payload] as const);
+  const payloads = seededDays(seed).map((s) => [s.timeframeStart, s.payload] as const);
   const range = parseDayRange(addDays(TO, -364), TO, 366);
   const times: number[][] = [];
   for (let i = 0; i < 5 + Number(args.runs); i++) {

@@ -4,8 +4,15 @@
  * hours on weekdays in their own time, 1–3 modules per commit. Documents have exactly the
  * shape the projector writes (`CommitDoc`, every optional field set).
  */
-import type { CommitDoc } from '../../schemas/read-models.ts';
-import { DAY_MS, dayStart } from '../../schemas/utc-day.ts';
+import type { Db } from 'mongodb';
+import {
+  DashboardDay,
+  dashboardDaySnapshot,
+  type DashboardDaySnapshot,
+} from '../../projector/mod.ts';
+import { Collections, type CommitDoc } from '../../schemas/read-models.ts';
+import { snapshotDocument } from '../../schemas/snapshot-codec.ts';
+import { DAY_MS, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 
 export interface SeedOptions {
@@ -92,4 +99,48 @@ export function* seedCommits(o: SeedOptions, chunk = 5000): Generator<CommitDoc[
     }
   }
   if (out.length) yield out;
+}
+
+/**
+ * Inserts a seeded year of one org ({@link seedCommits}) into `db`'s `commits`, and the
+ * `dashboard_day` rollups the projector would write for it into `metrics_snapshots`
+ * (as stored: the payload as text). Resolves the number of commits and the rollups.
+ */
+export async function seedOrgYear(
+  db: Db,
+  o: SeedOptions,
+): Promise<{ commits: number; days: DashboardDaySnapshot[] }> {
+  const days = new Map<string, DashboardDay>();
+  let commits = 0;
+  for (const chunk of seedCommits(o)) {
+    await db.collection(Collections.commits).insertMany(chunk, { ordered: false });
+    commits += chunk.length;
+    for (const c of chunk) rollUp(days, c);
+  }
+  const rollups = daySnapshots(o.orgId, days);
+  await db
+    .collection<{ _id: string }>(Collections.metricsSnapshots)
+    .insertMany(rollups.map(snapshotDocument));
+  return { commits, days: rollups };
+}
+
+/** The `dashboard_day` rollups of a seeded year, in memory only (nothing written). */
+export function seededDays(o: SeedOptions): DashboardDaySnapshot[] {
+  const days = new Map<string, DashboardDay>();
+  for (const chunk of seedCommits(o)) for (const c of chunk) rollUp(days, c);
+  return daySnapshots(o.orgId, days);
+}
+
+function rollUp(days: Map<string, DashboardDay>, c: CommitDoc): void {
+  const day = utcDay(c.timestamp);
+  let acc = days.get(day);
+  if (!acc) days.set(day, (acc = new DashboardDay()));
+  acc.add(c);
+}
+
+function daySnapshots(orgId: string, days: Map<string, DashboardDay>): DashboardDaySnapshot[] {
+  return [...days].flatMap(([day, acc]) => {
+    const s = dashboardDaySnapshot(orgId, day, acc);
+    return s ? [s] : [];
+  });
 }
