@@ -10,17 +10,12 @@
  * `teampulse:first-render` (every panel drawn and laid out), split into the API answer
  * (resource timing) and the drawing. Goal: time to first render < 1 s; printed as a ratio.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MongoClient } from 'mongodb';
-import { startMongo, startNats } from '../platform/local-stack/mod.ts';
-import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { addDays, utcDay } from '../schemas/utc-day.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import type { Browser } from 'playwright-core';
 import { benchGateway } from './support/bench-gateway.ts';
+import { startBenchStores } from './support/bench-stores.ts';
 import { seedOrgYear } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
 
@@ -49,13 +44,9 @@ interface Run {
   developers: number;
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'teampulse-bench-render-'));
-const nats = await startNats({ dataDir: join(dir, 'nats') });
-const mongo = await startMongo({ dataDir: join(dir, 'mongo') });
-const client = new MongoClient(mongo.url);
+const stores = await startBenchStores('render');
+const { nats, mongo, db } = stores;
 try {
-  const db = client.db('bench');
-  await ensureReadModelIndexes(db);
   const started = performance.now();
   const options = {
     orgId: ORG,
@@ -80,10 +71,7 @@ try {
     await browser.close();
   }
 } finally {
-  await client.close();
-  await mongo.stop();
-  await nats.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stores.stop();
 }
 
 /** Opens the page `--runs` times (after one load not counted) with the day cache off or on. */

@@ -16,12 +16,8 @@
  * alone: the builder over a year's day rollups in memory, then JSON and gzip.
  */
 import { request, Agent } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { MongoClient } from 'mongodb';
 import {
   activityIndexOf,
   DAY_FIELDS,
@@ -29,11 +25,10 @@ import {
   dayIds,
   parseDayRange,
 } from '../gateway/mod.ts';
-import { startMongo, startNats } from '../platform/local-stack/mod.ts';
-import { ensureReadModelIndexes } from '../platform/mongo.ts';
 import { Collections, MetricNames, snapshotId } from '../schemas/read-models.ts';
 import { addDays, dayStart } from '../schemas/utc-day.ts';
 import { benchGateway } from './support/bench-gateway.ts';
+import { startBenchStores } from './support/bench-stores.ts';
 import { seededDays, seedOrgYear } from './support/dashboard-seed.ts';
 import { percentile, row } from './support/proc.ts';
 
@@ -57,13 +52,9 @@ const LIMIT_MS = 1000;
 /** Small snapshots of other orgs, so the collection is not the dashboard's days alone. */
 const OTHER_SNAPSHOTS = 30_000;
 
-const dir = await mkdtemp(join(tmpdir(), 'teampulse-bench-dashboard-'));
-const nats = await startNats({ dataDir: join(dir, 'nats') });
-const mongo = await startMongo({ dataDir: join(dir, 'mongo') });
-const client = new MongoClient(mongo.url);
+const stores = await startBenchStores('dashboard');
+const { nats, mongo, db } = stores;
 try {
-  const db = client.db('bench');
-  await ensureReadModelIndexes(db);
   const started = performance.now();
   const seeds = [
     { orgId: ORG, developers: Number(args.developers), commits: Number(args.commits), seed: 1 },
@@ -165,10 +156,7 @@ try {
     await gateway.stop();
   }
 } finally {
-  await client.close();
-  await mongo.stop();
-  await nats.stop();
-  await rm(dir, { recursive: true, force: true });
+  await stores.stop();
 }
 
 /** The year's commits of the org read raw by one cursor, as the dashboard did before the rollups (ms). */
@@ -176,8 +164,7 @@ async function rawCommits(from: string): Promise<number> {
   const range = parseDayRange(from, TO, 366);
   const t = performance.now();
   let n = 0;
-  const cursor = client
-    .db('bench')
+  const cursor = db
     .collection(Collections.commits)
     .find(
       { orgId: ORG, timestamp: { $gte: range.start, $lt: range.end } },
