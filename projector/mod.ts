@@ -47,6 +47,9 @@ export type { ProjectorEvent, PushReceived } from './projections/push-received.t
 export { commitDocsOf } from './projections/commit-doc.ts';
 export { counterItemsOf } from './projections/dev-day-counters.ts';
 export { upsertCommits } from './stores/commit-store.ts';
+export { planBatch } from './projections/batch-plan.ts';
+export { SnapshotTally } from './projections/snapshot-tally.ts';
+export { upsertSnapshots } from './stores/snapshot-store.ts';
 export { CounterStore } from './stores/counter-store.ts';
 export { counterKeyPages } from './stores/counter-keys.ts';
 // The dashboard benchmark seeds the rollups the projector writes.
