@@ -27,6 +27,7 @@ import { LogAppender } from '../platform/log/append.ts';
 import { readLogHeaders } from '../platform/log/headers.ts';
 import { Streams } from '../schemas/streams.ts';
 import { child, startPipeline } from './support/pipeline.ts';
+import { closeWebhookSockets, PostFailed, postWebhook } from './support/post-webhook.ts';
 import { percentile } from './support/proc.ts';
 import { stageDelta, stageHistograms } from './support/stage-metrics.ts';
 
@@ -117,8 +118,7 @@ async function openLoop(
     inflight.push(
       send(p).then(
         (refused) => void (refused === undefined || fail(p.id, refused)),
-        (err: Error & { cause?: { code?: string } }) =>
-          fail(p.id, err.cause?.code ?? (err.name === 'TimeoutError' ? 'timeout' : err.message)),
+        (err: Error) => fail(p.id, err instanceof PostFailed ? err.reason : err.message),
       ),
     );
   }
@@ -213,20 +213,9 @@ try {
 
   const endpoint = `http://127.0.0.1:${ingestPort}/api/v1/webhooks/github`;
   const viaIngest = async (p: Push) => {
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': p.id,
-        'x-hub-signature-256': p.signature,
-      },
-      body: p.body,
-      // Bounded, so an overloaded ingest cannot hold the run past its budget.
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-    await res.arrayBuffer();
-    return res.ok ? undefined : `HTTP ${res.status}`;
+    // Bounded, so an overloaded ingest cannot hold the run past its budget.
+    const status = await postWebhook(endpoint, p, SEND_TIMEOUT_MS);
+    return status >= 200 && status < 300 ? undefined : `HTTP ${status}`;
   };
   const appender = new LogAppender(nc, { timeoutMs: 10_000 });
   const viaLog = async (p: Push) => {
@@ -388,5 +377,6 @@ try {
     );
   }
 } finally {
+  closeWebhookSockets();
   await pipe.stop();
 }

@@ -28,6 +28,7 @@ import { MongoClient } from 'mongodb';
 import { simulatedPush } from '../platform/github/simulated-push.ts';
 import { signBody } from '../platform/github/sign.ts';
 import { Roles, startPipeline, type Role } from './support/pipeline.ts';
+import { closeWebhookSockets, postWebhook } from './support/post-webhook.ts';
 import { memoryOf } from './support/proc.ts';
 import { floors, memoryTrend, metricValue, steadyFrom } from './support/soak-stats.ts';
 
@@ -63,6 +64,8 @@ const DRAIN_MS = num('drain') * 1000;
 const MIN_JUDGED_MIN = 5;
 const SECRET = 'bench-soak-secret';
 const JWT_SECRET = 'bench-soak-jwt-secret-0123456789abcdef';
+/** A push not answered in this time counts as refused. */
+const SEND_TIMEOUT_MS = 30_000;
 
 interface Sample {
   min: number;
@@ -112,18 +115,12 @@ try {
     });
     const body = JSON.stringify(payload);
     const id = `soak-${i}-${crypto.randomUUID()}`;
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': id,
-        'x-hub-signature-256': signBody(SECRET, body),
-      },
-      body,
-    });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const status = await postWebhook(
+      endpoint,
+      { id, body, signature: signBody(SECRET, body) },
+      SEND_TIMEOUT_MS,
+    );
+    if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
     accepted.set(
       id,
       (payload.commits as { id: string }[]).map((c) => c.id),
@@ -279,5 +276,6 @@ try {
   console.log(ok ? '  SOAK OK' : '  SOAK FAILED');
   if (!ok) process.exitCode = 1;
 } finally {
+  closeWebhookSockets();
   await pipe.stop();
 }
