@@ -82,7 +82,7 @@ try {
   const seedSeconds = (performance.now() - started) / 1000;
   process.stdout.write(
     `seeded ${seeded} commits (${args.commits} of ${ORG}, ${args.developers} developers, ${args.repos} repos) and their day rollups in ${seedSeconds.toFixed(1)} s on ${mongo.kind}\n` +
-      `${ORG}'s dashboard_day snapshots: ${payloadBytes.length}, payloadJson size p50 ${percentile(payloadBytes, 0.5)} B, max ${payloadBytes.at(-1) ?? 0} B\n`,
+      `${ORG}'s dashboard_day snapshots: ${payloadBytes.length}, payload JSON size p50 ${percentile(payloadBytes, 0.5)} B, max ${payloadBytes.at(-1) ?? 0} B\n`,
   );
 
   const { gateway, token } = await benchGateway({

@@ -3,12 +3,14 @@
  * `npm run bench:snapshot-shape -- [--docs 200] [--developers 180]`. The same realistic
  * payload (developers with their 1–3 repo/module pairs, 10 repos with their devIds, 60
  * modules, 60 punch-card cells) is written with a serial `replaceOne` upsert by `_id`, then
- * read with `findOne` by `_id`, per document, in three shapes: nested objects (as stored
- * before), "columnar" (parallel arrays of scalars) and one JSON text field (`payloadJson`,
- * as stored now, through `schemas/snapshot-codec.ts`). FerretDB converts every value it
- * stores or returns, so its cost follows the number of values, not the bytes. The client's
- * own decoding (JSON.parse and the schema check) is timed apart. Starts its own server on
- * loopback and stops it.
+ * read with `findOne` by `_id`, per document, in four shapes: nested objects (as stored
+ * first), "columnar" (parallel arrays of scalars), one JSON text field (`payloadJson`, as
+ * stored next) and the JSON deflated into one binary field (`payloadDeflated`, as stored
+ * now, through `platform/snapshot-codec.ts`). FerretDB converts every value it stores or
+ * returns, so its cost follows the number of values, and then the bytes (a string is
+ * decoded character by character, a binary copied). The client's own decoding (inflate,
+ * JSON.parse and the schema check) is timed apart. Starts its own server on loopback and
+ * stops it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,10 @@ import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { startMongo } from '../platform/local-stack/mod.ts';
 import { DashboardDayPayload, MetricNames } from '../schemas/read-models.ts';
-import { decodeDashboardDayPayload, encodeDashboardDayPayload } from '../schemas/snapshot-codec.ts';
+import {
+  decodeDashboardDayPayload,
+  encodeDashboardDayPayload,
+} from '../platform/snapshot-codec.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { row } from './support/proc.ts';
 
@@ -108,7 +113,11 @@ const payloads = Array.from({ length: DOCS }, (_, i) => payload(i + 1));
 const shapes: { name: string; body: (p: DashboardDayPayload) => Record<string, unknown> }[] = [
   { name: 'nested (before)', body: (p) => ({ payload: p }) },
   { name: 'columnar', body: (p) => ({ payload: columnar(p) }) },
-  { name: 'payloadJson (now)', body: (p) => ({ payloadJson: encodeDashboardDayPayload(p) }) },
+  { name: 'payloadJson (before)', body: (p) => ({ payloadJson: JSON.stringify(p) }) },
+  {
+    name: 'payloadDeflated (now)',
+    body: (p) => ({ payloadDeflated: encodeDashboardDayPayload(p) }),
+  },
 ];
 
 const dir = await mkdtemp(join(tmpdir(), 'tp-bench-shape-'));
@@ -117,7 +126,8 @@ const client = await MongoClient.connect(mongo.url);
 try {
   process.stdout.write(
     `${DOCS} dashboard_day documents, ${args.developers} developers, 10 repos, 60 modules, ` +
-      `60 cells; payload JSON ~${Math.round(encodeDashboardDayPayload(payloads[0]!).length / 1024)} KB\n`,
+      `60 cells; payload JSON ~${Math.round(JSON.stringify(payloads[0]!).length / 1024)} KB, ` +
+      `deflated ~${Math.round(encodeDashboardDayPayload(payloads[0]!).length / 1024)} KB\n`,
   );
   console.log(row('shape', 'write ms/doc', 'read ms/doc', 'decode ms/doc'));
   for (const [k, shape] of shapes.entries()) {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db, Document } from 'mongodb';
 import { counterKeyPages } from '../projector/mod.ts';
 import { inNamespace } from '../schemas/redis-keys.ts';
-import { decodeSnapshot, type StoredMetricSnapshot } from '../schemas/snapshot-codec.ts';
+import { decodeSnapshot, type StoredMetricSnapshot } from '../platform/snapshot-codec.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
 import {
   diffSorted,

@@ -1,3 +1,5 @@
+import { inflateRawSync } from 'node:zlib';
+import type { Binary } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentTarget, targetFor } from '../platform/read-model-target.ts';
 import { projectInMemory, pushReceived, shuffled, type Harness } from '../projector/testing/mod.ts';
@@ -83,19 +85,19 @@ describe('replay', () => {
     await commits.updateOne({ sha: { $gt: victim!.sha } }, { $set: { filesCount: 999 } });
     const [key] = Object.keys((await h.models(target)).counters);
     await h.redis.set(key!, '77');
-    // Live days still in the nested form of before (a deployment not yet replayed): the
-    // rebuild writes them as JSON text, which is no difference.
-    const snaps = h.db.collection<{ _id: string; payloadJson?: string; payload?: unknown }>(
-      target.snapshots,
-    );
-    let nested = 0;
-    for (const { _id, payloadJson, ...rest } of await snaps
+    // Live days still in the forms of before (a deployment not yet replayed): the nested
+    // payload and the JSON text. The rebuild writes them deflated, which is no difference.
+    const snaps = h.db.collection<{ _id: string; [field: string]: unknown }>(target.snapshots);
+    let older = 0;
+    for (const { _id, payloadDeflated, ...rest } of await snaps
       .find({ metricName: 'dashboard_day' })
       .toArray()) {
-      await snaps.replaceOne({ _id }, { ...rest, payload: JSON.parse(payloadJson!) as unknown });
-      nested++;
+      const text = inflateRawSync((payloadDeflated as Binary).buffer).toString();
+      const form =
+        older++ % 2 === 0 ? { payload: JSON.parse(text) as unknown } : { payloadJson: text };
+      await snaps.replaceOne({ _id }, { ...rest, ...form });
     }
-    expect(nested).toBeGreaterThan(0);
+    expect(older).toBeGreaterThan(1);
 
     const summary = await runReplay(ctx, { dryRun: true, batchSize: 50 });
     expect(summary).toMatchObject({ dryRun: true, switched: false, version: 2, previous: 1 });

@@ -94,7 +94,7 @@ export type DashboardDayDeveloper = z.infer<typeof DashboardDayDeveloper>;
 /**
  * `dashboard_day` payload: an org's commits of one UTC day, rolled up into what the
  * dashboard combines over a range (so it reads one document per day, not every commit).
- * Stored as JSON text (`payloadJson`, see `StoredDashboardDay`), decoded to this.
+ * Stored as its JSON deflated (`payloadDeflated`, see `StoredDashboardDay`), decoded to this.
  * Arrays are sorted (repos, developers by id; modules by repo then module; cells by
  * weekday then hour) so a payload is a pure function of the day's commits.
  */
@@ -135,7 +135,7 @@ const SnapshotBase = {
  * `metrics_snapshots`: per (orgId, repoId, metricName, day), the payload's schema chosen
  * by `metricName`. `byAuthor` is an array because dev ids can hold dots. This is the
  * decoded form every projection computes and every reader gets: a `dashboard_day` is
- * stored with its payload as JSON text (`StoredDashboardDay`, `schemas/snapshot-codec.ts`,
+ * stored with its payload as deflated JSON (`StoredDashboardDay`, `platform/snapshot-codec.ts`,
  * which every writer and reader goes through).
  */
 export const MetricSnapshot = z.discriminatedUnion('metricName', [

@@ -11,7 +11,7 @@ import {
   type DashboardDaySnapshot,
 } from '../../projector/mod.ts';
 import { Collections, type CommitDoc } from '../../schemas/read-models.ts';
-import { snapshotDocument } from '../../schemas/snapshot-codec.ts';
+import { snapshotDocument } from '../../platform/snapshot-codec.ts';
 import { DAY_MS, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 

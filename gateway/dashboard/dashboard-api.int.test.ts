@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +11,7 @@ import { startHarness, type Harness } from '../testing/harness.ts';
 import { commitsUpdated, publishUpdate } from '../testing/updates.ts';
 import type { Dashboard } from './dashboard-builder.ts';
 import { readModelsOf } from '../../projector/testing/mod.ts';
-import { snapshotDocument } from '../../schemas/snapshot-codec.ts';
+import { snapshotDocument } from '../../platform/snapshot-codec.ts';
 import { parseDayRange } from './day-range.ts';
 import { dayIds } from './read-dashboard.ts';
 import { metric } from '../../test/support/role-process.ts';
@@ -279,11 +280,11 @@ describe('dashboard api', () => {
     expect(await days('miss')).toBe(misses + 1); // 11-19 alone
   });
 
-  it('dashboard api - a dashboard_day whose payloadJson is not JSON is a 500, not a guess', async () => {
+  it('dashboard api - a dashboard_day whose payload does not inflate to JSON is a 500, not a guess', async () => {
     const [day] = dashboardDays([commit('j1', '2025-11-18T10:00:00Z', 'alice', '42', 'bad-json')]);
     await h.db
       .collection<{ _id: string }>(Collections.metricsSnapshots)
-      .insertOne({ ...day!, payloadJson: '{"hours":[' } as never);
+      .insertOne({ ...day!, payloadDeflated: deflateRawSync('{"hours":[') } as never);
     const res = await get(url('bad-json', '2025-11-17', '2025-11-19'), await h.token(['bad-json']));
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });

@@ -5,7 +5,7 @@ import type { DashboardDayPayload } from '../../schemas/read-models.ts';
 import {
   decodeDashboardDayPayload,
   encodeDashboardDayPayload,
-} from '../../schemas/snapshot-codec.ts';
+} from '../../platform/snapshot-codec.ts';
 import { dayStart, utcDay } from '../../schemas/utc-day.ts';
 import { DashboardBuilder, type CommitRow } from './dashboard-builder.ts';
 import { parseDayRange } from './day-range.ts';
@@ -42,7 +42,7 @@ function rollUp(rows: readonly CommitRow[]): [string, DashboardDayPayload][] {
   }
   const out = [...days].map(([day, acc]): [string, DashboardDayPayload] => [
     day,
-    decodeDashboardDayPayload({ payloadJson: encodeDashboardDayPayload(acc.payload()) }),
+    decodeDashboardDayPayload({ payloadDeflated: encodeDashboardDayPayload(acc.payload()) }),
   ]);
   return out.reverse();
 }

@@ -7,7 +7,7 @@
 import type { Db, Filter } from 'mongodb';
 import { readModelsOf } from '../../projector/testing/mod.ts';
 import { Collections, MetricNames, type CommitDoc } from '../../schemas/read-models.ts';
-import { snapshotDocument } from '../../schemas/snapshot-codec.ts';
+import { snapshotDocument } from '../../platform/snapshot-codec.ts';
 import { addDays, utcDay } from '../../schemas/utc-day.ts';
 
 /** What was seeded for an org, and the counts the page must show for it. */

@@ -3,7 +3,7 @@ import type { Db, Filter } from 'mongodb';
 import type { Logger } from '../../platform/logger.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { MetricSnapshot } from '../../schemas/read-models.ts';
-import type { StoredMetricSnapshot } from '../../schemas/snapshot-codec.ts';
+import type { StoredMetricSnapshot } from '../../platform/snapshot-codec.ts';
 import { devDayKey, orgDaySeenKey } from '../../schemas/redis-keys.ts';
 import { addDays, dayEnd, dayStart, utcDay } from '../../schemas/utc-day.ts';
 import type { RepoChange } from '../projections/batch-plan.ts';

@@ -1,3 +1,5 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Binary } from 'mongodb';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSha, type FakePush } from '../../platform/github/push-payload.ts';
@@ -138,14 +140,19 @@ describe('continuous audit', () => {
     const day = await snaps.findOne({ metricName: 'dashboard_day' });
     await snaps.deleteOne({ _id: recent!._id });
     await snaps.updateOne({ _id: day!._id }, { $set: { metricValue: day!.metricValue + 7 } });
-    // Another day's rollup, stored as JSON text: one developer's count changed inside the text.
+    // Another day's rollup, stored deflated: one developer's count changed inside it.
     const other = (await snaps.findOne({
       metricName: 'dashboard_day',
       _id: { $ne: day!._id },
-    })) as unknown as { _id: string; payloadJson: string };
-    const damaged = JSON.parse(other.payloadJson) as { developers: { commits: number }[] };
+    })) as unknown as { _id: string; payloadDeflated: Binary };
+    const damaged = JSON.parse(inflateRawSync(other.payloadDeflated.buffer).toString()) as {
+      developers: { commits: number }[];
+    };
     damaged.developers[0]!.commits += 1;
-    await snaps.updateOne({ _id: other._id }, { $set: { payloadJson: JSON.stringify(damaged) } });
+    await snaps.updateOne(
+      { _id: other._id },
+      { $set: { payloadDeflated: deflateRawSync(JSON.stringify(damaged)) } },
+    );
     const counters = Object.keys(expected().counters).filter((k) => k.includes('audit'));
     const [gone, high, lostMember] = [counters[0]!, counters[5]!, counters[10]!];
     await h.redis.del(gone);

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MetricSnapshot } from '../../schemas/read-models.ts';
-import { decodeSnapshot, type StoredMetricSnapshot } from '../../schemas/snapshot-codec.ts';
+import { decodeSnapshot, type StoredMetricSnapshot } from '../../platform/snapshot-codec.ts';
 import { snapshotId } from '../stores/snapshot-store.ts';
 
 /** How stored snapshots differ from the ones recomputed from `commits`. */

@@ -1,6 +1,7 @@
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { CommitDoc, MetricSnapshot } from '../../schemas/read-models.ts';
-import { encodeSnapshot, type StoredDashboardDay } from '../../schemas/snapshot-codec.ts';
+import { encodeSnapshot, type StoredDashboardDay } from '../../platform/snapshot-codec.ts';
 import { readModelsOf } from '../projections/in-memory-read-models.ts';
 import { snapshotId } from '../stores/snapshot-store.ts';
 import { countsOfCommits } from './counter-audit.ts';
@@ -53,24 +54,28 @@ describe('diffSnapshots', () => {
     expect(d.changed).toEqual([snapshotId(a)]);
   });
 
-  describe('a dashboard_day (stored as JSON text)', () => {
+  describe('a dashboard_day (stored deflated)', () => {
     const models = readModelsOf([
       commitDoc('c1', '2026-11-28T09:00:00Z', 'ann'),
       commitDoc('c2', '2026-11-28T10:00:00Z', 'bob'),
     ]);
     const day = models.snapshots.find((s) => s.metricName === 'dashboard_day')!;
     const stored = encodeSnapshot(day) as StoredDashboardDay;
-    it('equals the recomputed day, as text or in the nested form of before', () => {
+    const { payloadDeflated: _deflated, ...fields } = stored;
+    const text = JSON.stringify(day.payload);
+    it('equals the recomputed day, deflated, as text or in the nested forms of before', () => {
       expect(diffSnapshots([day], [stored]).changed).toEqual([]);
+      expect(diffSnapshots([day], [{ ...fields, payloadJson: text }]).changed).toEqual([]);
       expect(diffSnapshots([day], [{ ...day }]).changed).toEqual([]);
     });
-    it('differs when one number inside the text is damaged, or the text is not JSON', () => {
-      const damaged = JSON.parse(stored.payloadJson) as { developers: { commits: number }[] };
+    it('differs when one number inside the payload is damaged, or it does not decode', () => {
+      const damaged = JSON.parse(text) as { developers: { commits: number }[] };
       damaged.developers[1]!.commits += 1;
       const cases = [
-        { ...stored, payloadJson: JSON.stringify(damaged) },
-        { ...stored, payloadJson: stored.payloadJson.slice(0, -1) },
-        { ...stored, payloadJson: stored.payloadJson.replace('"files"', '"x":1,"files"') },
+        { ...stored, payloadDeflated: deflateRawSync(JSON.stringify(damaged)) },
+        { ...stored, payloadDeflated: stored.payloadDeflated.subarray(0, 10) },
+        { ...fields, payloadJson: text.slice(0, -1) },
+        { ...fields, payloadJson: text.replace('"files"', '"x":1,"files"') },
       ];
       for (const c of cases) expect(diffSnapshots([day], [c]).changed).toEqual([snapshotId(day)]);
     });

@@ -4,7 +4,7 @@ import { inNamespace } from '../../schemas/redis-keys.ts';
 import { counterKeyPages } from './counter-keys.ts';
 import type { ReadModelTarget } from '../../platform/read-model-target.ts';
 import type { CommitDoc } from '../../schemas/read-models.ts';
-import { decodeSnapshot, type StoredMetricSnapshot } from '../../schemas/snapshot-codec.ts';
+import { decodeSnapshot, type StoredMetricSnapshot } from '../../platform/snapshot-codec.ts';
 import { commitKey } from '../projections/commit-doc.ts';
 import { sortSnapshots, type ReadModels } from '../projections/in-memory-read-models.ts';
 

@@ -5,7 +5,7 @@ import {
   encodeSnapshot,
   snapshotDocument,
   type StoredMetricSnapshot,
-} from '../../schemas/snapshot-codec.ts';
+} from '../../platform/snapshot-codec.ts';
 import type { TallyRow } from '../projections/snapshot-tally.ts';
 import { chunkedBulkWrite } from './chunked-bulk-write.ts';
 import { duplicateIndexes } from './duplicate-key.ts';

@@ -1,3 +1,5 @@
+import { inflateRawSync } from 'node:zlib';
+import type { Binary } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSha, type FakePush } from '../../platform/github/push-payload.ts';
 import { connectMongo, type MongoHandle } from '../../platform/mongo.ts';
@@ -59,7 +61,7 @@ async function storedSnapshots(version: number) {
 }
 
 describe('snapshot writer', () => {
-  it('snapshot writer - a dashboard_day is stored as JSON text, replacing a day of the nested form of before', async () => {
+  it('snapshot writer - a dashboard_day is stored deflated, replacing a day of the nested form of before', async () => {
     const events = [push(3, ['alice', 'bob'])];
     const [day] = projectInMemory(events).snapshots.filter((s) => s.metricName === 'dashboard_day');
     const days = mongo.db.collection<{ _id: string }>(targetFor(7).snapshots);
@@ -67,9 +69,8 @@ describe('snapshot writer', () => {
     await apply(new SnapshotWriter(mongo.db, redis), 7, events);
     const raw = await days.findOne({ _id: snapshotId(day!) });
     expect(raw).not.toHaveProperty('payload');
-    expect(JSON.parse((raw as unknown as { payloadJson: string }).payloadJson)).toEqual(
-      day!.payload,
-    );
+    const stored = (raw as unknown as { payloadDeflated: Binary }).payloadDeflated;
+    expect(JSON.parse(inflateRawSync(stored.buffer).toString())).toEqual(day!.payload);
     expect(await storedSnapshots(7)).toEqual(projectInMemory(events).snapshots);
     // A rebuild's inserts (replay) store the same text.
     const target = targetFor(8);

@@ -1,11 +1,16 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { Binary } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { MetricNames, snapshotId, type MetricSnapshot } from './read-models.ts';
+import { MetricNames, snapshotId, type MetricSnapshot } from '../schemas/read-models.ts';
 import {
   DashboardDayPayloadError,
   decodeDashboardDayPayload,
   decodeSnapshot,
+  decodeStoredDay,
   encodeSnapshot,
   snapshotDocument,
+  type StoredDashboardDay,
+  type StoredDayPayloadFields,
 } from './snapshot-codec.ts';
 
 const start = new Date('2025-11-19T00:00:00Z');
@@ -49,12 +54,17 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('snapshot codec', () => {
-  it('snapshot codec - a dashboard_day is stored with its payload as JSON text, and decodes to the same snapshot', () => {
-    const stored = encodeSnapshot(day);
+  it('snapshot codec - a dashboard_day is stored with its payload as deflated JSON, and decodes to the same snapshot', () => {
+    const stored = encodeSnapshot(day) as StoredDashboardDay;
     expect(stored).not.toHaveProperty('payload');
     expect(stored).toMatchObject({ metricName: 'dashboard_day', metricValue: 3 });
-    expect(typeof (stored as { payloadJson: unknown }).payloadJson).toBe('string');
+    expect(inflateRawSync(stored.payloadDeflated).toString()).toBe(JSON.stringify(day.payload));
     expect(decodeSnapshot(stored)).toStrictEqual(day);
+    // As the driver reads it back: a BSON Binary.
+    const read = { ...stored, payloadDeflated: new Binary(stored.payloadDeflated) };
+    expect(decodeSnapshot(read as never)).toStrictEqual(day);
+    // A cache charges a day the length of the JSON it parsed.
+    expect(decodeStoredDay(read).jsonLength).toBe(JSON.stringify(day.payload).length);
     // Field order too (the fault comparison compares JSON texts).
     expect(JSON.stringify(decodeSnapshot(stored))).toBe(JSON.stringify(day));
     expect(snapshotDocument(day)._id).toBe(snapshotId(day));
@@ -65,9 +75,12 @@ describe('snapshot codec', () => {
     expect(decodeSnapshot(recent)).toBe(recent);
   });
 
-  it('snapshot codec - a day written before, with the nested payload, still decodes', () => {
+  it('snapshot codec - a day written before, as JSON text or with the nested payload, still decodes', () => {
     expect(decodeSnapshot(day)).toStrictEqual(day);
     expect(decodeDashboardDayPayload({ payload: day.payload })).toStrictEqual(day.payload);
+    const { payload, ...fields } = day;
+    const text = { ...fields, payloadJson: JSON.stringify(payload) };
+    expect(decodeSnapshot(text)).toStrictEqual(day);
   });
 
   it('snapshot codec - keeps what the schema does not know, so comparisons stay exact', () => {
@@ -77,11 +90,15 @@ describe('snapshot codec', () => {
     expect(decoded).not.toStrictEqual(day.payload);
   });
 
-  it('snapshot codec - a payload that is not JSON, not a string, missing or off-schema is a named error', () => {
-    const cases: [string, { payloadJson?: unknown; payload?: unknown }, RegExp][] = [
-      ['not JSON', { payloadJson: '{"hours": [' }, /not valid JSON/],
-      ['not a string', { payloadJson: 7 }, /not a string/],
-      ['neither field', {}, /neither payloadJson nor payload/],
+  it('snapshot codec - a payload that does not inflate, is not JSON, not binary, missing or off-schema is a named error', () => {
+    const cases: [string, StoredDayPayloadFields, RegExp][] = [
+      ['not deflated', { payloadDeflated: Buffer.from('{"hours":[]}') }, /does not inflate/],
+      ['not JSON', { payloadDeflated: deflateRawSync('{"hours": [') }, /not valid JSON/],
+      ['not binary', { payloadDeflated: 'eJw=' }, /not binary/],
+      ['no field', {}, /no payload/],
+      ['off-schema', { payloadDeflated: deflateRawSync('{"hours":[1]}') }, /does not match/],
+      ['text: not JSON', { payloadJson: '{"hours": [' }, /not valid JSON/],
+      ['text: not a string', { payloadJson: 7 }, /not a string/],
       ['off-schema text', { payloadJson: JSON.stringify({ hours: [1] }) }, /does not match/],
       ['off-schema legacy', { payload: { ...day.payload, localCommits: -1 } }, /does not match/],
     ];
@@ -92,7 +109,7 @@ describe('snapshot codec', () => {
       expect((err as Error).message, what).toMatch(message);
     }
     const { payload: _p, ...rest } = day;
-    expect(() => decodeSnapshot({ ...rest, payloadJson: 'nope' })).toThrow(
+    expect(() => decodeSnapshot({ ...rest, payloadDeflated: Buffer.from('nope') })).toThrow(
       DashboardDayPayloadError,
     );
   });
