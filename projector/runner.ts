@@ -3,7 +3,7 @@ import type { ObjectStore } from '@nats-io/obj';
 import type { Logger } from '../platform/logger.ts';
 import type { ReadModelTarget } from '../platform/read-model-target.ts';
 import type { BatchDeps, BatchSinks } from './batch/apply-batch.ts';
-import { processBatch, type ProcessingPath, type Settle } from './batch/process-batch.ts';
+import { processBatch, type ProcessingPath } from './batch/process-batch.ts';
 import { settlementOf, type RetryPolicy } from './batch/settlement.ts';
 import { Prefetcher } from './consume/prefetcher.ts';
 import type { TargetSource } from './consume/target-source.ts';
@@ -63,15 +63,7 @@ export class ProjectorRunner {
   readonly #prefetcher: Prefetcher;
   readonly #abort = new AbortController();
   readonly #inflight = new Set<JsMsg>();
-  /** Messages whose batch tail runs on its own (see `Settle.defer`): kept alive too. */
-  readonly #finishing = new Set<JsMsg>();
-  /** The latest batch tail (each runs after the one before: updates keep their order). */
-  #tail: Promise<void> = Promise.resolve();
-  /** The tail a batch must see settled before its writes start (at most one runs meanwhile). */
-  #olderTail: Promise<void> = Promise.resolve();
   readonly #path: ProcessingPath<JsMsg>;
-  /** The same path, each batch's tail awaited: for events a process died on. */
-  readonly #pathAlone: ProcessingPath<JsMsg>;
   #paused = false;
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -95,26 +87,21 @@ export class ProjectorRunner {
       onBatchWait: (s) => opts.metrics.stageSeconds.observe({ stage: 'batch_wait' }, s),
     });
     const faults = opts.faults;
-    const settle: Settle<JsMsg> = {
-      guard: (fn) => this.#transient(fn),
-      applied: (msgs, result) => this.#applied(msgs, result.newCommits),
-      failed: async (msg, err) => {
-        await this.#fail(msg, err);
-        return false;
-      },
-    };
-    this.#pathAlone = {
+    this.#path = {
       deps: opts.batch,
       sinks: opts.sinks,
       objects: opts.objects,
       onSplit: (err, size) =>
         opts.logger.warn({ err, size }, 'batch failed; applying its events one by one'),
       inspect: faults && ((event, msg) => faults(event, { deliveryCount: msg.info.deliveryCount })),
-      settle,
-    };
-    this.#path = {
-      ...this.#pathAlone,
-      settle: { ...settle, defer: (finish) => this.#defer(finish) },
+      settle: {
+        guard: (fn) => this.#transient(fn),
+        applied: (msgs, result) => this.#applied(msgs, result.newCommits),
+        failed: async (msg, err) => {
+          await this.#fail(msg, err);
+          return false;
+        },
+      },
     };
   }
 
@@ -141,11 +128,7 @@ export class ProjectorRunner {
     const every = Math.max(100, Math.floor(this.#o.ackWaitMs / 4));
     let held = new Set<JsMsg>();
     this.#heartbeat = setInterval(() => {
-      const now = new Set<JsMsg>([
-        ...this.#inflight,
-        ...this.#finishing,
-        ...this.#prefetcher.buffered(),
-      ]);
+      const now = new Set<JsMsg>([...this.#inflight, ...this.#prefetcher.buffered()]);
       for (const m of now) if (held.has(m)) m.working();
       held = now;
     }, every);
@@ -176,7 +159,6 @@ export class ProjectorRunner {
     this.#abort.abort();
     const leftovers = await this.#prefetcher.stop();
     await this.#loop;
-    await this.#tail;
     clearInterval(this.#heartbeat);
     clearInterval(this.#healTimer);
     await this.#healing;
@@ -200,9 +182,6 @@ export class ProjectorRunner {
   }
 
   async #process(msgs: JsMsg[]): Promise<void> {
-    // This batch's writes may overlap the previous batch's tail, not an older one's.
-    await this.#olderTail;
-    this.#olderTail = this.#tail;
     const target = await this.#transient(() => this.#o.targets.current());
     // One GET while Redis holds its epoch; if it lost its data, counters are rebuilt first.
     await this.#transient(() => this.#o.heal.beforeBatch(target));
@@ -229,10 +208,6 @@ export class ProjectorRunner {
         { seqs: ordered.map((m) => m.seq) },
         'a process died applying these; applying them one by one',
       );
-      // Whatever came before is acked first, and each suspect's tail is awaited: an event
-      // that kills the process then takes no other message's ack with it (each death
-      // costs those messages a delivery, and enough of them would dead-letter them).
-      await this.#tail;
       await this.#processOneByOne(ordered, target);
     }
   }
@@ -247,30 +222,9 @@ export class ProjectorRunner {
     for (const msg of msgs) {
       if (this.#abort.signal.aborted) throw new StoppingError();
       await this.#transient(() => this.#o.markers.mark([msg.seq], Mark.alone));
-      await processBatch(this.#pathAlone, target, [msg]);
+      await processBatch(this.#path, target, [msg]);
       await this.#transient(() => this.#o.markers.clear([msg.seq]));
     }
-  }
-
-  /**
-   * Runs a batch's tail (note removal, checkpoint, updates, acks) after the previous one,
-   * without holding the loop: the next batch's writes overlap its waits (the publish acks
-   * wait for the log's fsync). Its messages stay kept alive until it settles; if it fails
-   * (an outage outlasting the retry budget, or stopping) they are left unacked and come
-   * back, to be applied again (idempotent) and announced.
-   */
-  #defer(finish: () => Promise<void>): void {
-    const held = [...this.#inflight];
-    for (const m of held) this.#finishing.add(m);
-    this.#tail = this.#tail
-      .then(finish)
-      .catch((err: unknown) => {
-        if (!(err instanceof StoppingError))
-          this.#o.logger.error({ err }, 'batch tail failed; its messages will be redelivered');
-      })
-      .finally(() => {
-        for (const m of held) this.#finishing.delete(m);
-      });
   }
 
   #applied(msgs: readonly JsMsg[], newCommits: number): void {

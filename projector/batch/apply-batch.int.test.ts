@@ -1,4 +1,3 @@
-import { headers } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSha, type FakePush } from '../../platform/github/push-payload.ts';
 import { connectMongo, type MongoHandle } from '../../platform/mongo.ts';
@@ -14,8 +13,6 @@ import { readStoredModels } from '../stores/read-stored-models.ts';
 import { SnapshotWriter } from '../stores/snapshot-writer.ts';
 import { pushReceived } from '../testing/events.ts';
 import { BatchApplication, type SnapshotSink, type UpdateSink } from './apply-batch.ts';
-import type { LogMessage } from './decode.ts';
-import { processBatch } from './process-batch.ts';
 
 // The batch's last writes run side by side (counters with snapshots; the note, checkpoint
 // and every update at once): these tests pin that they really overlap, and that a retry
@@ -163,50 +160,5 @@ describe('apply batch', () => {
     expect(counters.calls).toBe(2);
     expect(snaps.counts.writes).toBe(1);
     expect(await stored(13)).toEqual(expected(events));
-  });
-
-  it('apply batch - a path with defer gets the tail once the read models are written; acked only after it ran', async () => {
-    const target = targetFor(14);
-    const updates = recordingUpdates();
-    const writer = new SnapshotWriter(mongo.db, redis);
-    const deps = { db: mongo.db, counters: new CounterStore(redis), mappings: {}, ttlDays: 30 };
-    const events = [push(7, ['ann', 'bob']), push(8, ['cy'])];
-    const msgs: LogMessage[] = events.map((e, i) => ({
-      subject: `github.push.acme.r${7 + i}`,
-      seq: 100 + i,
-      headers: headers(),
-      data: Buffer.from(JSON.stringify(e.push)),
-    }));
-    let tail: (() => Promise<void>) | undefined;
-    const applied: number[] = [];
-    const inOneGo = await processBatch(
-      {
-        deps,
-        sinks: { snapshots: writer, updates: updates.sink, checkpoint: 'deferred' },
-        objects: () => Promise.reject(new Error('bodies are inline')),
-        settle: {
-          guard: (fn) => fn(),
-          applied: (done) => applied.push(...done.map((m) => m.seq)),
-          failed: async () => false,
-          defer: (finish) => (tail = finish),
-        },
-      },
-      target,
-      msgs,
-    );
-    // processBatch is back: the read models are written; nothing announced, acked or noted yet.
-    expect(inOneGo).toBe(true);
-    expect(await stored(14)).toEqual(expected(events));
-    expect(updates.calls).toEqual([]);
-    expect(applied).toEqual([]);
-    const checkpoint = () =>
-      mongo.db.collection<{ _id: string }>(target.checkpoints).findOne({ _id: 'deferred' });
-    expect(await checkpoint()).toBeNull();
-    expect(await writer.dueDays(target, 'acme')).not.toEqual(new Set());
-    await tail!();
-    expect(updates.calls.sort()).toEqual(['7', '8']);
-    expect(applied).toEqual([100, 101]);
-    expect(await checkpoint()).toMatchObject({ streamSeq: 101 });
-    expect(await writer.dueDays(target, 'acme')).toEqual(new Set());
   });
 });

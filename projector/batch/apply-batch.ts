@@ -66,14 +66,11 @@ export interface BatchResult {
 /**
  * Writes a batch's projection results, in the order that makes them safe: a note that its
  * snapshots are due (see `PendingSnapshots`), commits, then counters and snapshots
- * recomputed from the stored commits (side by side) — {@link write} — then the batch's
- * tail — {@link finish} — the note's removal, the checkpoint and one COMMITS_UPDATED per
- * (org, repo) (all at once: a few round trips of latency per batch instead of one per
- * write). Every write is idempotent, so after a failure either step may be called again;
- * steps already done are skipped, so a retry after a transient failure still announces
- * the commits the first attempt inserted as new. The tail waits on other servers (the
- * publish acks on the log's fsync), not on this batch's read models: a live path may run
- * the next batch's writes while it completes (see `Settle.defer`).
+ * recomputed from the stored commits (side by side), then the note's removal, the
+ * checkpoint and one COMMITS_UPDATED per (org, repo) (all at once: a few round trips of
+ * latency per batch instead of one per write). Every write is idempotent, so after a failure
+ * `run()` may be called again; steps already done are skipped, so a retry after a
+ * transient failure still announces the commits the first attempt inserted as new.
  */
 export class BatchApplication {
   readonly plan: BatchPlan;
@@ -108,15 +105,7 @@ export class BatchApplication {
     });
   }
 
-  /** {@link write} then {@link finish}: the whole batch. */
   async run(): Promise<BatchResult> {
-    const result = await this.write();
-    await this.finish();
-    return result;
-  }
-
-  /** The read models: the due note, commits, counters and snapshots. */
-  async write(): Promise<BatchResult> {
     const { db } = this.deps;
     const { snapshots } = this.sinks;
     const timed = this.#timed.bind(this);
@@ -128,7 +117,7 @@ export class BatchApplication {
       upsertCommits(db, this.target, this.plan.commits),
     ));
     // Counters (Redis) and snapshots (MongoDB) are independent and each idempotent: written
-    // side by side. Both settle before write() ends, so a retry never overlaps an attempt.
+    // side by side. Both settle before run() ends, so a retry never overlaps an attempt.
     await allSettledOrThrow([
       async () => {
         if (this.#countersDone) return;
@@ -153,20 +142,10 @@ export class BatchApplication {
         lineage: repo.lineage,
       },
     })));
-    return { newCommits: newKeys.size, updates };
-  }
-
-  /**
-   * After {@link write}: the note goes, the checkpoint rises and the updates are announced
-   * at once. The updates are one per (org, repo), so no two share a subject and issuing
-   * all before awaiting any keeps each subject's order; the messages are acked only after
-   * all of them (and a retry skips those done).
-   */
-  async finish(): Promise<void> {
-    const updates = this.#updates;
-    if (updates === undefined) throw new Error('finish() before write()');
-    const { snapshots } = this.sinks;
-    const timed = this.#timed.bind(this);
+    // Everything the read models need is written: the note goes, the checkpoint rises and
+    // the updates are announced at once. The updates are one per (org, repo), so no two
+    // share a subject and issuing all before awaiting any keeps each subject's order; the
+    // messages are acked only after all of them (and a retry skips those done).
     await allSettledOrThrow([
       async () => {
         if (this.#dueToken === undefined || this.#dueCleared) return;
@@ -178,7 +157,7 @@ export class BatchApplication {
         if (this.#checkpointDone || this.events.length === 0) return;
         const last = Math.max(...this.events.map((e) => e.streamSeq));
         await timed('checkpoint', () =>
-          raiseCheckpoint(this.deps.db, this.target, this.sinks.checkpoint, last),
+          raiseCheckpoint(db, this.target, this.sinks.checkpoint, last),
         );
         this.#checkpointDone = true;
       },
@@ -188,6 +167,7 @@ export class BatchApplication {
         this.#published.add(i);
       }),
     ]);
+    return { newCommits: newKeys.size, updates };
   }
 
   async #timed<T>(stage: BatchStage, fn: () => Promise<T>): Promise<T> {

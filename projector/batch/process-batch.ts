@@ -18,15 +18,8 @@ export interface Settle<M extends LogMessage> {
    * ends the pass (it resumes from its checkpoint).
    */
   guard<T>(fn: () => Promise<T>): Promise<T>;
-  /** The messages' events are in the read models and announced (live: ack them). */
+  /** The messages' events are in the read models (live: ack them). */
   applied(msgs: readonly M[], result: BatchResult): void;
-  /**
-   * Given a batch's tail once its read models are written (`finish`: the note's removal,
-   * the checkpoint, the updates, then {@link applied}): a path that runs it on its own
-   * lets the next batch's writes start while it completes; without `defer` the batch
-   * waits for it. Whatever `finish` throws leaves the messages unsettled.
-   */
-  defer?(finish: () => Promise<void>): void;
   /**
    * A message failed with a poison or failure outcome on its `attempt`-th try in this
    * process (see `settlementOf`). Live: dead letter or nak, resolving `false` (redelivery
@@ -105,26 +98,19 @@ async function apply<M extends LogMessage>(
   items: readonly Item<M>[],
 ): Promise<true> {
   let app: BatchApplication | undefined;
-  const { settle } = path;
-  const result = await settle.guard(() => {
+  const result = await path.settle.guard(() => {
     app ??= new BatchApplication(
       path.deps,
       path.sinks,
       target,
       items.map((i) => i.event),
     );
-    return app.write();
+    return app.run();
   });
-  const written = app!;
-  const finish = async () => {
-    await settle.guard(() => written.finish());
-    settle.applied(
-      items.map((i) => i.msg),
-      result,
-    );
-  };
-  if (settle.defer) settle.defer(finish);
-  else await finish();
+  path.settle.applied(
+    items.map((i) => i.msg),
+    result,
+  );
   return true;
 }
 
